@@ -1,0 +1,526 @@
+//! The one place where components, references and relationships become a [`Document`].
+//!
+//! Readers push components and edges (by reference string or by id) in document order; the
+//! builder assigns ids, synthesizes missing refs, resolves references once everything is read,
+//! and turns every oddity (duplicate refs, dangling references, `NOASSERTION` targets, unknown
+//! fields) into a located warning. Readers never resolve references themselves, so every format
+//! gets the same rules.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::error::IngestError;
+use super::model::{
+    CompId, Component, Document, Format, Location, RelKind, Relationship, RootSource, Warning,
+};
+
+#[derive(Debug)]
+enum End {
+    Id(CompId),
+    Ref(String),
+}
+
+#[derive(Debug)]
+struct PendingEdge {
+    from: End,
+    to: End,
+    kind: RelKind,
+    location: Location,
+}
+
+/// Accumulates one document. See the module docs.
+#[derive(Debug)]
+pub struct Builder {
+    pub source: String,
+    pub format: Format,
+    pub spec_version: String,
+    pub name: Option<String>,
+    pub serial: Option<String>,
+    components: Vec<Component>,
+    by_ref: FxHashMap<String, CompId>,
+    /// References that are valid in the document but are not components (SPDX document,
+    /// CycloneDX services, SPDX 3 agents...). Edges touching them are dropped without a warning.
+    non_components: FxHashSet<String>,
+    edges: Vec<PendingEdge>,
+    roots: Vec<(End, Location)>,
+    warnings: Vec<Warning>,
+    unknown: BTreeMap<(String, String), (usize, Location)>,
+}
+
+impl Builder {
+    pub fn new(source: impl Into<String>, format: Format) -> Builder {
+        Builder {
+            source: source.into(),
+            format,
+            spec_version: String::new(),
+            name: None,
+            serial: None,
+            components: Vec::new(),
+            by_ref: FxHashMap::default(),
+            non_components: FxHashSet::default(),
+            edges: Vec::new(),
+            roots: Vec::new(),
+            warnings: Vec::new(),
+            unknown: BTreeMap::new(),
+        }
+    }
+
+    /// Hint for the expected number of components (avoids reallocation on big documents).
+    pub fn reserve(&mut self, n: usize) {
+        self.components.reserve(n);
+        self.by_ref.reserve(n);
+    }
+
+    pub fn len(&self) -> usize {
+        self.components.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.components.is_empty()
+    }
+
+    /// The component with id `id` (for readers that fill in fields after adding).
+    pub fn component_mut(&mut self, id: CompId) -> &mut Component {
+        &mut self.components[id as usize]
+    }
+
+    /// Look up a component id by its reference (first occurrence wins).
+    pub fn lookup(&self, r: &str) -> Option<CompId> {
+        self.by_ref.get(r).copied()
+    }
+
+    /// Add a component. An empty `bom_ref` gets a synthesized one (the purl, else
+    /// `name@version`, else the location), marked `ref_synthesized`. A reference seen before
+    /// is a `duplicate-ref` warning; references to it resolve to the first occurrence.
+    pub fn add_component(&mut self, mut c: Component) -> CompId {
+        let id = self.components.len() as CompId;
+        if c.bom_ref.is_empty() {
+            c.bom_ref = self.synthesize_ref(&c, id);
+            c.ref_synthesized = true;
+        }
+        self.check_identifiers(&c);
+        match self.by_ref.get(&c.bom_ref) {
+            Some(&first) => {
+                let first_loc = self.components[first as usize].location.clone();
+                self.warn(
+                    "duplicate-ref",
+                    format!(
+                        "reference {:?} is used again (first at {first_loc}); references to it resolve to the first",
+                        c.bom_ref
+                    ),
+                    c.location.clone(),
+                );
+            }
+            None => {
+                self.by_ref.insert(c.bom_ref.clone(), id);
+            }
+        }
+        self.components.push(c);
+        id
+    }
+
+    /// Invalid purls and CPEs are warnings (`invalid-purl`, `invalid-cpe`), never rejections.
+    fn check_identifiers(&mut self, c: &Component) {
+        if let Some(p) = &c.purl {
+            if let Err(why) = super::purl::Purl::parse(p) {
+                self.warn(
+                    "invalid-purl",
+                    format!("purl {p:?} of {:?} {why}", c.name),
+                    c.location.clone(),
+                );
+            }
+        }
+        for cpe in &c.cpes {
+            if let Err(why) = super::cpe::Cpe::parse(cpe) {
+                self.warn(
+                    "invalid-cpe",
+                    format!("CPE {cpe:?} of {:?} {why}", c.name),
+                    c.location.clone(),
+                );
+            }
+        }
+    }
+
+    fn synthesize_ref(&self, c: &Component, id: CompId) -> String {
+        if let Some(p) = &c.purl {
+            if !p.is_empty() && !self.by_ref.contains_key(p) {
+                return p.clone();
+            }
+        }
+        let nv = match &c.version {
+            Some(v) if !v.is_empty() => format!("{}@{}", c.label_name(), v),
+            _ => c.label_name(),
+        };
+        if !nv.is_empty() && !self.by_ref.contains_key(&nv) {
+            return nv;
+        }
+        match &c.location.pointer {
+            Some(p) => format!("bomvet:{p}"),
+            None => match c.location.line {
+                Some(l) => format!("bomvet:line-{l}"),
+                None => format!("bomvet:component-{id}"),
+            },
+        }
+    }
+
+    /// Declare a reference that exists in the document but is not a component.
+    pub fn add_non_component(&mut self, r: impl Into<String>) {
+        self.non_components.insert(r.into());
+    }
+
+    /// An edge between two references, resolved at [`Builder::finish`].
+    pub fn edge_by_ref(&mut self, from: &str, to: &str, kind: RelKind, location: Location) {
+        self.edges.push(PendingEdge {
+            from: End::Ref(from.to_string()),
+            to: End::Ref(to.to_string()),
+            kind,
+            location,
+        });
+    }
+
+    /// An edge between a known component and a reference.
+    pub fn edge_id_ref(&mut self, from: CompId, to: &str, kind: RelKind, location: Location) {
+        self.edges.push(PendingEdge {
+            from: End::Id(from),
+            to: End::Ref(to.to_string()),
+            kind,
+            location,
+        });
+    }
+
+    /// An edge between two components already added.
+    pub fn edge(&mut self, from: CompId, to: CompId, kind: RelKind) {
+        self.edges.push(PendingEdge {
+            from: End::Id(from),
+            to: End::Id(to),
+            kind,
+            location: Location::none(),
+        });
+    }
+
+    pub fn root_by_ref(&mut self, r: &str, location: Location) {
+        self.roots.push((End::Ref(r.to_string()), location));
+    }
+
+    pub fn root(&mut self, id: CompId) {
+        self.roots.push((End::Id(id), Location::none()));
+    }
+
+    pub fn warn(&mut self, code: &'static str, message: impl Into<String>, location: Location) {
+        self.warnings.push(Warning {
+            code,
+            message: message.into(),
+            location,
+        });
+    }
+
+    /// Record a field the reader does not know. Aggregated per (context, key) so that a
+    /// million components with the same extension field give one warning, not a million.
+    pub fn unknown_field(&mut self, context: &str, key: &str, location: impl FnOnce() -> Location) {
+        match self
+            .unknown
+            .get_mut(&(context.to_string(), key.to_string()))
+        {
+            Some((n, _)) => *n += 1,
+            None => {
+                self.unknown
+                    .insert((context.to_string(), key.to_string()), (1, location()));
+            }
+        }
+    }
+
+    /// Resolve references, infer roots where none were declared, and produce the document.
+    /// With `strict`, any warning turns into [`IngestError::Strict`].
+    pub fn finish(mut self, strict: bool) -> Result<Document, IngestError> {
+        for ((context, key), (n, loc)) in std::mem::take(&mut self.unknown) {
+            let times = if n > 1 {
+                format!(" ({n} times; first shown)")
+            } else {
+                String::new()
+            };
+            self.warnings.push(Warning {
+                code: "unknown-field",
+                message: format!("unknown field `{key}` in {context}{times}"),
+                location: loc,
+            });
+        }
+
+        let mut relationships = Vec::with_capacity(self.edges.len());
+        let mut seen = FxHashSet::default();
+        let edges = std::mem::take(&mut self.edges);
+        for e in edges {
+            let (Some(from), Some(to)) = (
+                self.resolve(&e.from, &e.location, "source"),
+                self.resolve(&e.to, &e.location, "target"),
+            ) else {
+                continue;
+            };
+            if seen.insert((from, to, e.kind.clone())) {
+                relationships.push(Relationship {
+                    from,
+                    to,
+                    kind: e.kind,
+                    inferred: false,
+                });
+            }
+        }
+
+        let mut roots = Vec::new();
+        let declared = std::mem::take(&mut self.roots);
+        for (r, loc) in &declared {
+            if let Some(id) = self.resolve(r, loc, "root") {
+                if !roots.contains(&id) {
+                    roots.push(id);
+                }
+            }
+        }
+
+        let n = self.components.len();
+        let mut indegree = vec![0u32; n];
+        let mut outdegree = vec![0u32; n];
+        for r in &relationships {
+            if r.from != r.to {
+                indegree[r.to as usize] += 1;
+                outdegree[r.from as usize] += 1;
+            }
+        }
+
+        let root_source = if roots.is_empty() {
+            roots = (0..n as CompId)
+                .filter(|&i| indegree[i as usize] == 0)
+                .collect();
+            if roots.is_empty() && n > 0 {
+                self.warnings.push(Warning {
+                    code: "no-root",
+                    message: "no root declared and every component is pointed to by another (a cycle); no root".into(),
+                    location: Location::none(),
+                });
+            }
+            RootSource::Inferred
+        } else {
+            // A single declared root that the document's graph never links to anything: the
+            // document lists an inventory without a dependency graph. Attach the components
+            // nothing points to as inferred direct dependencies of the root.
+            if roots.len() == 1 && outdegree[roots[0] as usize] == 0 {
+                let root = roots[0];
+                let orphans: Vec<CompId> = (0..n as CompId)
+                    .filter(|&i| i != root && indegree[i as usize] == 0)
+                    .collect();
+                if !orphans.is_empty() {
+                    self.warnings.push(Warning {
+                        code: "root-not-linked",
+                        message: format!(
+                            "the root {:?} has no relationships; {} unlinked component(s) are treated as its direct dependencies",
+                            self.components[root as usize].bom_ref,
+                            orphans.len()
+                        ),
+                        location: self.components[root as usize].location.clone(),
+                    });
+                    for o in orphans {
+                        relationships.push(Relationship {
+                            from: root,
+                            to: o,
+                            kind: RelKind::DependsOn(super::model::DepScope::Unspecified),
+                            inferred: true,
+                        });
+                    }
+                }
+            }
+            RootSource::Declared
+        };
+
+        if strict && !self.warnings.is_empty() {
+            let first = self.warnings[0].clone();
+            return Err(IngestError::Strict {
+                count: self.warnings.len(),
+                first: Box::new(first),
+            });
+        }
+
+        Ok(Document {
+            source: self.source,
+            format: self.format,
+            spec_version: self.spec_version,
+            name: self.name,
+            serial: self.serial,
+            components: self.components,
+            relationships,
+            roots,
+            root_source,
+            warnings: self.warnings,
+        })
+    }
+
+    fn resolve(&mut self, end: &End, location: &Location, role: &str) -> Option<CompId> {
+        match end {
+            End::Id(id) => Some(*id),
+            End::Ref(r) => {
+                if let Some(&id) = self.by_ref.get(r) {
+                    return Some(id);
+                }
+                if self.non_components.contains(r) {
+                    return None;
+                }
+                let t = r.trim();
+                let (code, msg) = if t.eq_ignore_ascii_case("NOASSERTION")
+                    || t.eq_ignore_ascii_case("NONE")
+                {
+                    (
+                        "noassertion-target",
+                        format!("relationship {role} is {t}; the relationship is ignored"),
+                    )
+                } else if t.starts_with("DocumentRef-") {
+                    (
+                        "external-ref",
+                        format!("relationship {role} {r:?} is in another document; not followed"),
+                    )
+                } else {
+                    (
+                        "dangling-ref",
+                        format!("relationship {role} {r:?} names no component in this document"),
+                    )
+                };
+                self.warnings.push(Warning {
+                    code,
+                    message: msg,
+                    location: location.clone(),
+                });
+                None
+            }
+        }
+    }
+}
+
+impl Component {
+    /// `group/name` or `name`.
+    pub fn label_name(&self) -> String {
+        match &self.group {
+            Some(g) if !g.is_empty() => format!("{g}/{}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sbom::model::DepScope;
+
+    fn comp(r: &str, name: &str) -> Component {
+        Component {
+            bom_ref: r.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn resolves_edges_and_reports_dangling() {
+        let mut b = Builder::new("t", Format::CycloneDxJson);
+        b.add_component(comp("a", "a"));
+        b.add_component(comp("b", "b"));
+        b.edge_by_ref(
+            "a",
+            "b",
+            RelKind::DependsOn(DepScope::Unspecified),
+            Location::none(),
+        );
+        b.edge_by_ref(
+            "a",
+            "zzz",
+            RelKind::Contains,
+            Location::pointer("/dependencies/0"),
+        );
+        b.edge_by_ref("a", "NOASSERTION", RelKind::Contains, Location::none());
+        let d = b.finish(false).unwrap();
+        assert_eq!(d.relationships.len(), 1);
+        let codes: Vec<_> = d.warnings.iter().map(|w| w.code).collect();
+        assert_eq!(codes, vec!["dangling-ref", "noassertion-target"]);
+        assert_eq!(d.roots, vec![0]);
+        assert_eq!(d.root_source, RootSource::Inferred);
+    }
+
+    #[test]
+    fn duplicate_refs_warn_and_resolve_to_first() {
+        let mut b = Builder::new("t", Format::CycloneDxJson);
+        b.add_component(comp("x", "first"));
+        b.add_component(comp("x", "second"));
+        b.add_component(comp("y", "y"));
+        b.edge_by_ref("y", "x", RelKind::Contains, Location::none());
+        let d = b.finish(false).unwrap();
+        assert_eq!(d.components.len(), 2 + 1);
+        assert_eq!(d.relationships[0].to, 0);
+        assert!(d.warnings.iter().any(|w| w.code == "duplicate-ref"));
+    }
+
+    #[test]
+    fn synthesized_refs_are_unique_and_marked() {
+        let mut b = Builder::new("t", Format::CycloneDxJson);
+        let mut c = comp("", "lib");
+        c.version = Some("1.0".into());
+        c.location = Location::pointer("/components/0");
+        b.add_component(c.clone());
+        c.location = Location::pointer("/components/1");
+        b.add_component(c);
+        let d = b.finish(false).unwrap();
+        assert_eq!(d.components[0].bom_ref, "lib@1.0");
+        assert_eq!(d.components[1].bom_ref, "bomvet:/components/1");
+        assert!(d.components.iter().all(|c| c.ref_synthesized));
+    }
+
+    #[test]
+    fn unlinked_root_gets_inferred_edges() {
+        let mut b = Builder::new("t", Format::CycloneDxJson);
+        let root = b.add_component(comp("root", "root"));
+        b.add_component(comp("a", "a"));
+        b.add_component(comp("b", "b"));
+        b.root(root);
+        let d = b.finish(false).unwrap();
+        assert_eq!(d.relationships.len(), 2);
+        assert!(d.relationships.iter().all(|r| r.inferred && r.from == 0));
+        assert!(d.warnings.iter().any(|w| w.code == "root-not-linked"));
+    }
+
+    #[test]
+    fn strict_turns_warnings_into_an_error() {
+        let mut b = Builder::new("t", Format::CycloneDxJson);
+        b.add_component(comp("a", "a"));
+        b.unknown_field("component", "x-extra", || {
+            Location::pointer("/components/0/x-extra")
+        });
+        assert!(matches!(
+            b.finish(true),
+            Err(IngestError::Strict { count: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_fields_are_aggregated() {
+        let mut b = Builder::new("t", Format::CycloneDxJson);
+        for i in 0..1000 {
+            b.unknown_field("component", "foo", || {
+                Location::pointer(format!("/components/{i}/foo"))
+            });
+        }
+        let d = b.finish(false).unwrap();
+        assert_eq!(d.warnings.len(), 1);
+        assert!(d.warnings[0].message.contains("1000 times"));
+        assert_eq!(
+            d.warnings[0].location.pointer.as_deref(),
+            Some("/components/0/foo")
+        );
+    }
+
+    #[test]
+    fn cycle_only_graph_has_no_root_and_says_so() {
+        let mut b = Builder::new("t", Format::SpdxJson);
+        b.add_component(comp("a", "a"));
+        b.add_component(comp("b", "b"));
+        b.edge_by_ref("a", "b", RelKind::Contains, Location::none());
+        b.edge_by_ref("b", "a", RelKind::Contains, Location::none());
+        let d = b.finish(false).unwrap();
+        assert!(d.roots.is_empty());
+        assert!(d.warnings.iter().any(|w| w.code == "no-root"));
+    }
+}

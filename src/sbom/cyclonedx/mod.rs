@@ -1,0 +1,4 @@
+//! CycloneDX 1.0–1.7, JSON and XML.
+
+pub mod json;
+pub mod xml;

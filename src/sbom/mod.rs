@@ -1,0 +1,156 @@
+//! SBOM ingestion: bytes of any supported format in, one format-neutral [`Document`] out.
+//!
+//! Pipeline: [`input`] (size limit, gzip, BOM, UTF-16) → [`detect`] (format from content) →
+//! a reader per format ([`cyclonedx`], [`spdx`], [`spdx3`]) feeding a [`builder::Builder`] →
+//! [`Document`]. This module never sees the registry or policy.
+
+pub mod builder;
+pub mod cpe;
+pub mod cyclonedx;
+pub mod detect;
+pub mod error;
+pub mod input;
+pub mod model;
+pub mod purl;
+pub mod spdx;
+pub mod spdx3;
+
+use std::io::Read;
+use std::path::Path;
+
+use base64::Engine as _;
+
+pub use builder::Builder;
+pub use detect::Detected;
+pub use error::IngestError;
+pub use input::Limits;
+pub use model::*;
+
+/// How to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    pub limits: Limits,
+    /// Turn every warning into an error.
+    pub strict: bool,
+}
+
+/// Read one document from raw bytes (possibly gzip-compressed, UTF-8 or UTF-16).
+pub fn read_bytes(source: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Document, IngestError> {
+    if bytes.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let raw = input::decompress(bytes, &opts.limits)?;
+    if raw.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let text = input::decode_text(&raw)?;
+    read_text(source, &text, opts, 0)
+}
+
+/// Read one document from a file, refusing files over the size limit before reading them.
+pub fn read_path(path: &Path, source: &str, opts: &ReadOptions) -> Result<Document, IngestError> {
+    let file = std::fs::File::open(path).map_err(|e| IngestError::Io {
+        message: e.to_string(),
+    })?;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_dir() {
+            return Err(IngestError::Io {
+                message: "is a directory".into(),
+            });
+        }
+        if meta.len() > opts.limits.max_bytes {
+            return Err(IngestError::TooLarge {
+                size: meta.len(),
+                limit: opts.limits.max_bytes,
+            });
+        }
+    }
+    let bytes = input::read_limited(file, opts.limits.max_bytes)?;
+    read_bytes(source, &bytes, opts)
+}
+
+/// Read one document from a reader (stdin).
+pub fn read_reader(
+    reader: impl Read,
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Document, IngestError> {
+    let bytes = input::read_limited(reader, opts.limits.max_bytes)?;
+    read_bytes(source, &bytes, opts)
+}
+
+/// Read decoded text: detect, unwrap envelopes, parse.
+pub fn read_text(
+    source: &str,
+    text: &str,
+    opts: &ReadOptions,
+    depth: u8,
+) -> Result<Document, IngestError> {
+    if depth > 2 {
+        return Err(IngestError::Unsupported {
+            what: "envelope nested more than twice".into(),
+        });
+    }
+    match detect::detect(text)? {
+        Detected::Sbom(format) => parse_as(source, format, text, opts),
+        Detected::DsseEnvelope => {
+            #[derive(serde::Deserialize)]
+            struct Envelope {
+                #[serde(rename = "payloadType")]
+                payload_type: String,
+                payload: String,
+            }
+            // A JSON Lines file of envelopes: the first one is read.
+            let first = text.trim_start();
+            let mut de = serde_json::Deserializer::from_str(first).into_iter::<Envelope>();
+            let env = match de.next() {
+                Some(Ok(env)) => env,
+                Some(Err(e)) => return Err(IngestError::from_json("DSSE envelope", &e)),
+                None => return Err(IngestError::Empty),
+            };
+            let payload = base64::engine::general_purpose::STANDARD
+                .decode(env.payload.trim())
+                .map_err(|e| IngestError::Encoding {
+                    message: format!("DSSE payload ({}) is not base64: {e}", env.payload_type),
+                })?;
+            let inner = input::decode_text(&payload)?;
+            read_text(source, &inner, opts, depth + 1)
+        }
+        Detected::InTotoStatement => {
+            #[derive(serde::Deserialize)]
+            struct Statement<'a> {
+                #[serde(borrow)]
+                predicate: Option<&'a serde_json::value::RawValue>,
+            }
+            let st: Statement = serde_json::from_str(text)
+                .map_err(|e| IngestError::from_json("in-toto statement", &e))?;
+            let pred = st.predicate.ok_or_else(|| IngestError::NotSbom {
+                found: "an in-toto statement without a predicate".into(),
+                looked_for: "an SBOM in the statement's `predicate`".into(),
+            })?;
+            read_text(source, pred.get(), opts, depth + 1)
+        }
+    }
+}
+
+/// Parse `text` as `format` (no detection).
+pub fn parse_as(
+    source: &str,
+    format: Format,
+    text: &str,
+    opts: &ReadOptions,
+) -> Result<Document, IngestError> {
+    let mut b = Builder::new(source, format);
+    let limits = &opts.limits;
+    match format {
+        Format::CycloneDxJson => cyclonedx::json::read(text, &mut b, limits)?,
+        Format::CycloneDxXml => cyclonedx::xml::read(text, &mut b, limits)?,
+        Format::SpdxJson => spdx::read_json(text, &mut b, limits)?,
+        Format::SpdxYaml => spdx::read_yaml(text, &mut b, limits)?,
+        Format::SpdxXml => spdx::read_xml(text, &mut b, limits)?,
+        Format::SpdxTagValue => spdx::read_tag_value(text, &mut b, limits)?,
+        Format::SpdxRdfXml => spdx::read_rdf_xml(text, &mut b, limits)?,
+        Format::Spdx3JsonLd => spdx3::read(text, &mut b, limits)?,
+    }
+    b.finish(opts.strict)
+}

@@ -1,0 +1,181 @@
+//! A tolerant Package URL parser (purl-spec): enough to validate what documents write and to
+//! match type / namespace / name against the registry. It never allocates for the common case
+//! beyond the decoded parts.
+
+use std::borrow::Cow;
+
+/// A parsed purl. Parts are percent-decoded; `ty` is lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purl<'a> {
+    pub ty: Cow<'a, str>,
+    pub namespace: Option<Cow<'a, str>>,
+    pub name: Cow<'a, str>,
+    pub version: Option<Cow<'a, str>>,
+    pub qualifiers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    pub subpath: Option<Cow<'a, str>>,
+}
+
+impl<'a> Purl<'a> {
+    /// Parse `s`; the error says what is wrong in a few words.
+    pub fn parse(s: &'a str) -> Result<Purl<'a>, String> {
+        let s = s.trim();
+        let rest = s
+            .strip_prefix("pkg:")
+            .or_else(|| s.strip_prefix("PKG:"))
+            .ok_or_else(|| "does not start with `pkg:`".to_string())?;
+        let rest = rest.trim_start_matches('/');
+        let (rest, subpath) = match rest.split_once('#') {
+            Some((r, sp)) => (r, Some(sp.trim_matches('/'))),
+            None => (rest, None),
+        };
+        let (rest, quals) = match rest.split_once('?') {
+            Some((r, q)) => (r, Some(q)),
+            None => (rest, None),
+        };
+        let (ty, rest) = rest
+            .split_once('/')
+            .ok_or_else(|| "has no `type/name`".to_string())?;
+        if ty.is_empty()
+            || !ty
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
+            || ty.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return Err(format!("has an invalid type {ty:?}"));
+        }
+        let rest = rest.trim_end_matches('/');
+        // The version follows the last '@' of the last path segment(s); '@' in a namespace
+        // (npm scopes) is percent-encoded by spec but often written raw: `pkg:npm/@scope/x@1`.
+        let (path, version) = match rest.rfind('@') {
+            Some(i) if i > 0 && !rest[..i].ends_with('/') => (&rest[..i], Some(&rest[i + 1..])),
+            _ => (rest, None),
+        };
+        let (namespace, name) = match path.rfind('/') {
+            Some(i) => (Some(&path[..i]), &path[i + 1..]),
+            None => (None, path),
+        };
+        if name.is_empty() {
+            return Err("has an empty name".into());
+        }
+        if name.starts_with('@') {
+            return Err(format!("has a scope {name:?} but no name"));
+        }
+        let mut qualifiers = Vec::new();
+        if let Some(q) = quals {
+            for pair in q.split('&').filter(|p| !p.is_empty()) {
+                let (k, v) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("has a qualifier without `=`: {pair:?}"))?;
+                qualifiers.push((Cow::Owned(k.to_ascii_lowercase()), decode(v)));
+            }
+        }
+        Ok(Purl {
+            ty: if ty.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(ty.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(ty)
+            },
+            namespace: namespace.filter(|n| !n.is_empty()).map(decode),
+            name: decode(name),
+            version: version.filter(|v| !v.is_empty()).map(decode),
+            qualifiers,
+            subpath: subpath.filter(|s| !s.is_empty()).map(decode),
+        })
+    }
+
+    /// A qualifier value by key (`repository_url`, `download_url`...).
+    pub fn qualifier(&self, key: &str) -> Option<&str> {
+        self.qualifiers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+/// Percent-decode; invalid escapes are kept as written.
+pub fn decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_maven_with_qualifiers() {
+        let p = Purl::parse("pkg:maven/com.huawei.hms/push@6.11.0.300?type=aar&repository_url=https://x.invalid/repo").unwrap();
+        assert_eq!(p.ty, "maven");
+        assert_eq!(p.namespace.as_deref(), Some("com.huawei.hms"));
+        assert_eq!(p.name, "push");
+        assert_eq!(p.version.as_deref(), Some("6.11.0.300"));
+        assert_eq!(p.qualifier("type"), Some("aar"));
+    }
+
+    #[test]
+    fn parses_npm_scopes_raw_and_encoded() {
+        for s in [
+            "pkg:npm/%40kaspersky/hexa-ui@1.2.3",
+            "pkg:npm/@kaspersky/hexa-ui@1.2.3",
+        ] {
+            let p = Purl::parse(s).unwrap();
+            assert_eq!(p.namespace.as_deref(), Some("@kaspersky"), "{s}");
+            assert_eq!(p.name, "hexa-ui");
+            assert_eq!(p.version.as_deref(), Some("1.2.3"));
+        }
+    }
+
+    #[test]
+    fn no_version_no_namespace_and_subpath() {
+        let p = Purl::parse("pkg:pypi/volcengine#src/x").unwrap();
+        assert_eq!(p.name, "volcengine");
+        assert!(p.namespace.is_none() && p.version.is_none());
+        assert_eq!(p.subpath.as_deref(), Some("src/x"));
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for s in [
+            "",
+            "npm/foo",
+            "pkg:",
+            "pkg:npm",
+            "pkg:1bad/x",
+            "pkg:npm/@1.0",
+        ] {
+            assert!(Purl::parse(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn decode_handles_bad_escapes() {
+        assert_eq!(decode("a%2Fb"), "a/b");
+        assert_eq!(decode("a%zz"), "a%zz");
+        assert_eq!(decode("a%"), "a%");
+    }
+}
