@@ -1,1 +1,14 @@
+//! bomvet: audit CycloneDX and SPDX SBOMs for software from banned vendors.
+//!
+//! The pipeline, one module per stage:
+//! - [`sbom`]: ingestion — any supported SBOM format into one format-neutral [`sbom::Document`];
+//! - [`inputs`]: command-line inputs (files, directories, stdin) into documents, per-input errors;
+//! - [`commands`]: one function per subcommand, returning data and an exit status; never exits.
+//!
+//! `main.rs` is a thin clap front end over this library.
+
+pub mod cli;
+pub mod commands;
+pub mod inputs;
+pub mod output;
 pub mod sbom;
