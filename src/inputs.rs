@@ -92,11 +92,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = e.path();
         match e.file_type() {
             Ok(t) if t.is_dir() => walk(&path, out),
-            Ok(t) if t.is_file() || t.is_symlink() => {
-                if path.is_file() {
-                    out.push(path)
-                }
-            }
+            Ok(t) if (t.is_file() || t.is_symlink()) && path.is_file() => out.push(path),
             _ => {}
         }
     }
