@@ -105,12 +105,14 @@ pub enum HashProblem {
     WrongLength { expected: usize, found: usize },
 }
 
-/// Hex digits of a digest for a CycloneDX hash algorithm; `Some(None)` when any of the lengths
-/// the schema allows will do (BLAKE3 has a variable output), `None` for an unknown algorithm.
+/// A CycloneDX hash algorithm: its name normalised the way [`crate::sbom::model::Hash::new`]
+/// does (upper case, no `-` / `_`: `SHA256`) and the hex digits of its digest (`None` when any
+/// of the lengths the schema allows will do: BLAKE3 has a variable output). `None` for an
+/// algorithm CycloneDX does not define.
 ///
 /// Names are compared without case, `-` or `_` (`SHA-256`, `sha256` and `SHA_256` are one), as
 /// generators are not consistent about the spelling.
-pub fn hash_hex_len(alg: &str) -> Option<Option<usize>> {
+pub fn hash_alg(alg: &str) -> Option<(&'static str, Option<usize>)> {
     let mut norm = [0u8; 16];
     let mut n = 0;
     for b in alg.trim().bytes().filter(|b| *b != b'-' && *b != b'_') {
@@ -120,24 +122,41 @@ pub fn hash_hex_len(alg: &str) -> Option<Option<usize>> {
         norm[n] = b.to_ascii_uppercase();
         n += 1;
     }
-    let len = match &norm[..n] {
-        b"MD5" => 32,
-        b"SHA1" => 40,
-        b"SHA256" | b"SHA3256" | b"BLAKE2B256" | b"STREEBOG256" => 64,
-        b"SHA384" | b"SHA3384" | b"BLAKE2B384" => 96,
-        b"SHA512" | b"SHA3512" | b"BLAKE2B512" | b"STREEBOG512" => 128,
-        b"BLAKE3" => return Some(None),
+    Some(match &norm[..n] {
+        b"MD5" => ("MD5", Some(32)),
+        b"SHA1" => ("SHA1", Some(40)),
+        b"SHA256" => ("SHA256", Some(64)),
+        b"SHA384" => ("SHA384", Some(96)),
+        b"SHA512" => ("SHA512", Some(128)),
+        b"SHA3256" => ("SHA3256", Some(64)),
+        b"SHA3384" => ("SHA3384", Some(96)),
+        b"SHA3512" => ("SHA3512", Some(128)),
+        b"BLAKE2B256" => ("BLAKE2B256", Some(64)),
+        b"BLAKE2B384" => ("BLAKE2B384", Some(96)),
+        b"BLAKE2B512" => ("BLAKE2B512", Some(128)),
+        b"BLAKE3" => ("BLAKE3", None),
+        b"STREEBOG256" => ("STREEBOG256", Some(64)),
+        b"STREEBOG512" => ("STREEBOG512", Some(128)),
         _ => return None,
-    };
-    Some(Some(len))
+    })
+}
+
+/// Hex digits of a digest for a CycloneDX hash algorithm (see [`hash_alg`]).
+pub fn hash_hex_len(alg: &str) -> Option<Option<usize>> {
+    hash_alg(alg).map(|(_, len)| len)
 }
 
 /// Check a hash the way the CycloneDX schema does (algorithm enum, hex content of the right
 /// length). The hash is kept either way; this only decides whether to warn.
 pub fn check_hash(alg: &str, content: &str) -> Result<(), HashProblem> {
-    let expected = hash_hex_len(alg).ok_or(HashProblem::UnknownAlgorithm)?;
+    let (_, expected) = hash_alg(alg).ok_or(HashProblem::UnknownAlgorithm)?;
+    check_hash_content(expected, content)
+}
+
+/// Check the content of a hash whose algorithm is known (`expected`: from [`hash_alg`]).
+pub fn check_hash_content(expected: Option<usize>, content: &str) -> Result<(), HashProblem> {
     let content = content.trim();
-    if content.is_empty() || !content.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if content.is_empty() || !is_hex(content.as_bytes()) {
         return Err(HashProblem::NotHex);
     }
     let found = content.len();
@@ -149,6 +168,15 @@ pub fn check_hash(alg: &str, content: &str) -> Result<(), HashProblem> {
         }),
         _ => Ok(()),
     }
+}
+
+/// True when every byte is a hex digit. Branch-free per byte: digests mix digits and letters at
+/// random, which makes a per-byte `if` mispredict on every other byte.
+fn is_hex(bytes: &[u8]) -> bool {
+    bytes.iter().fold(true, |ok, &b| {
+        let lower = b | 0x20;
+        ok & (b.wrapping_sub(b'0') < 10 || lower.wrapping_sub(b'a') < 6)
+    })
 }
 
 /// True for `urn:uuid:` followed by a UUID (8-4-4-4-12 hex digits). The schema asks for lower
@@ -285,6 +313,18 @@ mod tests {
         assert_eq!(hash_hex_len("BLAKE3"), Some(None));
         assert_eq!(hash_hex_len("FOO"), None);
         assert_eq!(hash_hex_len("a-very-long-algorithm-name"), None);
+        // The canonical names are what Hash::new makes of the schema's spelling.
+        for alg in [
+            "MD5",
+            "SHA-1",
+            "SHA3-384",
+            "BLAKE2b-512",
+            "BLAKE3",
+            "Streebog-512",
+        ] {
+            let (canon, _) = hash_alg(alg).unwrap();
+            assert_eq!(canon, crate::sbom::model::Hash::new(alg, "").alg);
+        }
     }
 
     #[test]

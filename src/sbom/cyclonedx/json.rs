@@ -36,7 +36,7 @@
 //! name, …) are warnings, aggregated per kind so that a million bad components give one line.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::marker::PhantomData;
 
 use rustc_hash::FxHashMap;
@@ -205,15 +205,13 @@ impl<'b> Ctx<'b> {
 }
 
 fn pointer_of(path: &[Seg], extra: Option<&str>) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(48);
     for seg in path {
         s.push('/');
         match seg {
             Seg::Key(k) => push_escaped(&mut s, k),
             Seg::Owned(k) => push_escaped(&mut s, k),
-            Seg::Index(i) => {
-                let _ = write!(s, "{i}");
-            }
+            Seg::Index(i) => push_index(&mut s, *i),
         }
     }
     if let Some(k) = extra {
@@ -221,6 +219,23 @@ fn pointer_of(path: &[Seg], extra: Option<&str>) -> String {
         push_escaped(&mut s, k);
     }
     s
+}
+
+/// Append a decimal index (the formatting machinery is slow for this hot path).
+fn push_index(s: &mut String, mut i: usize) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    for &d in &buf[at..] {
+        s.push(d as char);
+    }
 }
 
 fn push_escaped(s: &mut String, key: &str) {
@@ -279,6 +294,47 @@ impl<'de> Deserialize<'de> for Str<'de> {
     }
 }
 
+/// An optional string: `null` is `None`. Read with `deserialize_any`, which looks at the value
+/// once (an `Option<Str>` would skip whitespace and peek twice).
+struct OptStr<'de>(Option<Str<'de>>);
+
+impl<'de> Deserialize<'de> for OptStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OptStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<OptStr<'de>, E> {
+                Ok(OptStr(Some(Str(Cow::Borrowed(v)))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OptStr<'de>, E> {
+                Ok(OptStr(Some(Str(Cow::Owned(v.to_owned())))))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<OptStr<'de>, E> {
+                Ok(OptStr(Some(Str(Cow::Owned(v)))))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<OptStr<'de>, E> {
+                Ok(OptStr(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<OptStr<'de>, E> {
+                Ok(OptStr(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An optional string value of `key` (`null` is absent).
+fn opt_str<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    ctx: &mut Ctx<'_>,
+    key: &'static str,
+) -> Result<Option<Str<'de>>, A::Error> {
+    Ok(value::<A, OptStr<'de>>(map, ctx, key)?.0)
+}
+
 /// Read the value of `key` as `T`; on failure the key is added to the path.
 fn value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
@@ -296,7 +352,7 @@ fn string<'de, A: MapAccess<'de>>(
     ctx: &mut Ctx<'_>,
     key: &'static str,
 ) -> Result<Option<String>, A::Error> {
-    Ok(value::<A, Option<Str<'de>>>(map, ctx, key)?.map(Str::into_string))
+    Ok(opt_str(map, ctx, key)?.map(Str::into_string))
 }
 
 /// An optional array of strings (`null` is absent).
@@ -340,7 +396,8 @@ fn skip_checked<'de, A: MapAccess<'de>>(
 trait MapNode<'de>: Sized {
     /// What the object is, for "expected …" messages.
     const NAME: &'static str;
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, map: A) -> Result<Self, A::Error>;
+    /// Read one object; `None` leaves it out (of an array, or as an absent value).
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, map: A) -> Result<Option<Self>, A::Error>;
 }
 
 /// One optional object (`null` reads as `None`).
@@ -378,7 +435,7 @@ impl<'de, T: MapNode<'de>> Visitor<'de> for Obj<'_, '_, T> {
         d.deserialize_map(self)
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
-        T::visit(self.ctx, map).map(Some)
+        T::visit(self.ctx, map)
     }
 }
 
@@ -483,7 +540,7 @@ impl<'de> Visitor<'de> for BomSeed<'_, '_> {
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
                 "bomFormat" => {
-                    let Some(f) = value::<A, Option<Str>>(&mut map, ctx, "bomFormat")? else {
+                    let Some(f) = opt_str(&mut map, ctx, "bomFormat")? else {
                         continue;
                     };
                     saw_format = true;
@@ -591,9 +648,6 @@ impl<'de> Visitor<'de> for TopComponents<'_, '_> {
     }
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
         let ctx = self.ctx;
-        if let Some(n) = seq.size_hint() {
-            ctx.b.reserve(n);
-        }
         let mut i = 0;
         loop {
             ctx.path.push(Seg::Index(i));
@@ -668,7 +722,7 @@ struct Meta {
 
 impl<'de> MapNode<'de> for Meta {
     const NAME: &'static str = "metadata";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut m = Meta {
             component: None,
             supplier: None,
@@ -708,7 +762,7 @@ impl<'de> MapNode<'de> for Meta {
                 k => skip_checked(&mut map, ctx, "metadata", META_KEYS, k)?,
             }
         }
-        Ok(m)
+        Ok(Some(m))
     }
 }
 
@@ -783,22 +837,20 @@ struct Node {
 
 impl<'de> MapNode<'de> for Node {
     const NAME: &'static str = "component";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         ctx.enter()?;
         let mut c = Component::default();
         let mut children = Vec::new();
         let mut pedigree = None;
-        let mut prop_cpes: Vec<String> = Vec::new();
         let mut evidence: Option<Evidence> = None;
         let mut has_name = false;
-        let mut has_type = false;
         let mut empty_ref = false;
         let mut version_range = false;
         let mut is_external = false;
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
                 "bom-ref" => {
-                    if let Some(r) = value::<A, Option<Str>>(&mut map, ctx, "bom-ref")? {
+                    if let Some(r) = opt_str(&mut map, ctx, "bom-ref")? {
                         if r.as_str().trim().is_empty() {
                             empty_ref = true;
                         } else {
@@ -808,7 +860,6 @@ impl<'de> MapNode<'de> for Node {
                 }
                 "type" => {
                     c.kind = string(&mut map, ctx, "type")?;
-                    has_type = c.kind.is_some();
                 }
                 "name" => {
                     if let Some(n) = string(&mut map, ctx, "name")? {
@@ -822,7 +873,7 @@ impl<'de> MapNode<'de> for Node {
                     c.purl = string(&mut map, ctx, "purl")?.filter(|p| !p.trim().is_empty());
                 }
                 "cpe" => {
-                    if let Some(cpe) = value::<A, Option<Str>>(&mut map, ctx, "cpe")? {
+                    if let Some(cpe) = opt_str(&mut map, ctx, "cpe")? {
                         if !cpe.as_str().trim().is_empty() {
                             c.cpes.insert(0, cpe.into_string());
                         }
@@ -833,8 +884,8 @@ impl<'de> MapNode<'de> for Node {
                         .map(|s| s.0)
                 }
                 "hashes" => {
-                    let hs = descend!(ctx, "hashes", map.next_value_seed(arr::<HashNode>(ctx)));
-                    c.hashes.extend(hs.into_iter().map(|h| h.0));
+                    let hs = descend!(ctx, "hashes", map.next_value_seed(arr::<Hash>(ctx)));
+                    append(&mut c.hashes, hs);
                 }
                 "supplier" => {
                     c.supplier = descend!(ctx, "supplier", map.next_value_seed(obj::<Org>(ctx)))
@@ -851,7 +902,7 @@ impl<'de> MapNode<'de> for Node {
                         .extend(people.into_iter().filter_map(Contact::person));
                 }
                 "author" => {
-                    if let Some(a) = value::<A, Option<Str>>(&mut map, ctx, "author")? {
+                    if let Some(a) = opt_str(&mut map, ctx, "author")? {
                         c.authors.extend(common::author_party(a.as_str()));
                     }
                 }
@@ -883,22 +934,20 @@ impl<'de> MapNode<'de> for Node {
                     }
                 }
                 "properties" => {
-                    let ps = descend!(ctx, "properties", map.next_value_seed(arr::<Property>(ctx)));
-                    for p in ps {
-                        let Some(name) = p.name else { continue };
-                        if common::is_cpe_property(&name) && common::looks_like_cpe(&p.value) {
-                            prop_cpes.push(p.value.trim().to_string());
-                        }
-                        c.properties.push((name, p.value));
-                    }
+                    let ps = descend!(
+                        ctx,
+                        "properties",
+                        map.next_value_seed(arr::<(String, String)>(ctx))
+                    );
+                    append(&mut c.properties, ps);
                 }
                 "externalReferences" => {
                     let rs = descend!(
                         ctx,
                         "externalReferences",
-                        map.next_value_seed(arr::<ExtRef>(ctx))
+                        map.next_value_seed(arr::<Link>(ctx))
                     );
-                    c.links.extend(rs.into_iter().filter_map(|r| r.0));
+                    append(&mut c.links, rs);
                 }
                 "evidence" => {
                     evidence = descend!(ctx, "evidence", map.next_value_seed(obj::<Evidence>(ctx)));
@@ -910,8 +959,7 @@ impl<'de> MapNode<'de> for Node {
                     pedigree = descend!(ctx, "pedigree", map.next_value_seed(obj::<Pedigree>(ctx)));
                 }
                 "versionRange" => {
-                    version_range =
-                        value::<A, Option<Str>>(&mut map, ctx, "versionRange")?.is_some();
+                    version_range = opt_str(&mut map, ctx, "versionRange")?.is_some();
                 }
                 "isExternal" => {
                     is_external =
@@ -922,9 +970,12 @@ impl<'de> MapNode<'de> for Node {
         }
 
         // Identifiers found in properties and evidence come after the `cpe` field.
-        for cpe in prop_cpes {
-            if !c.cpes.contains(&cpe) {
-                c.cpes.push(cpe);
+        for (name, v) in &c.properties {
+            if common::is_cpe_property(name) && common::looks_like_cpe(v) {
+                let v = v.trim();
+                if !c.cpes.iter().any(|x| x == v) {
+                    c.cpes.push(v.to_string());
+                }
             }
         }
         if let Some(ev) = evidence {
@@ -942,7 +993,7 @@ impl<'de> MapNode<'de> for Node {
             });
         }
         match c.kind.as_deref() {
-            None if !has_type => ctx.note("missing-field", "component.type", None, || {
+            None => ctx.note("missing-field", "component.type", None, || {
                 "component has no `type` (required)".into()
             }),
             Some(t) if !common::is_known_component_type(t) => {
@@ -965,52 +1016,62 @@ impl<'de> MapNode<'de> for Node {
 
         c.location = Location::pointer(ctx.pointer());
         ctx.leave();
-        Ok(Node {
+        Ok(Some(Node {
             comp: c,
             children,
             pedigree,
-        })
+        }))
     }
 }
 
-/// Evidence collected from `evidence` and applied once the whole component is known.
+/// Move `src` to the end of `dst` (without copying when `dst` is empty, the usual case).
+fn append<T>(dst: &mut Vec<T>, mut src: Vec<T>) {
+    if dst.is_empty() {
+        *dst = src;
+    } else {
+        dst.append(&mut src);
+    }
+}
+
+/// Evidence collected from `evidence` (borrowed from the input) and applied once the whole
+/// component is known.
 #[derive(Default)]
-struct Evidence {
-    purls: Vec<String>,
-    cpes: Vec<String>,
-    names: Vec<String>,
-    file_names: Vec<String>,
+struct Evidence<'de> {
+    /// (field, concluded value) of identity evidence with a concluded value.
+    concluded: Vec<(Str<'de>, Str<'de>)>,
+    file_names: Vec<Str<'de>>,
 }
 
-fn apply_evidence(c: &mut Component, ev: Evidence) {
-    for cpe in ev.cpes {
-        if !c.cpes.contains(&cpe) {
-            c.cpes.push(cpe);
+fn apply_evidence(c: &mut Component, ev: Evidence<'_>) {
+    for (field, value) in ev.concluded {
+        let v = value.as_str().trim();
+        if v.is_empty() {
+            continue;
         }
-    }
-    for purl in ev.purls {
-        match &c.purl {
-            None => c.purl = Some(purl),
-            Some(p) if *p == purl => {}
-            Some(_) => {
-                if !c
-                    .properties
-                    .iter()
-                    .any(|(k, v)| k == "bomvet:evidence-purl" && *v == purl)
-                {
-                    c.properties.push(("bomvet:evidence-purl".into(), purl));
+        match field.as_str() {
+            "cpe" if !c.cpes.iter().any(|x| x == v) => c.cpes.push(v.to_string()),
+            "purl" => match &c.purl {
+                None => c.purl = Some(v.to_string()),
+                Some(p) if p == v => {}
+                Some(_) => {
+                    if !c
+                        .properties
+                        .iter()
+                        .any(|(k, x)| k == "bomvet:evidence-purl" && x == v)
+                    {
+                        c.properties
+                            .push(("bomvet:evidence-purl".into(), v.to_string()));
+                    }
                 }
-            }
-        }
-    }
-    if c.name.trim().is_empty() {
-        if let Some(n) = ev.names.into_iter().next() {
-            c.name = n;
+            },
+            "name" if c.name.trim().is_empty() => c.name = v.to_string(),
+            _ => {}
         }
     }
     for f in ev.file_names {
-        if !c.file_names.contains(&f) {
-            c.file_names.push(f);
+        let f = f.as_str();
+        if !f.trim().is_empty() && !c.file_names.iter().any(|x| x == f) {
+            c.file_names.push(f.to_string());
         }
     }
 }
@@ -1023,9 +1084,9 @@ const EVIDENCE_KEYS: &[&str] = &[
     "callstack",
 ];
 
-impl<'de> MapNode<'de> for Evidence {
+impl<'de> MapNode<'de> for Evidence<'de> {
     const NAME: &'static str = "component evidence";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut ev = Evidence::default();
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
@@ -1037,16 +1098,8 @@ impl<'de> MapNode<'de> for Evidence {
                     );
                     for id in ids {
                         ev.file_names.extend(id.file_names);
-                        let Some(v) = id.concluded else { continue };
-                        let v = v.trim().to_string();
-                        if v.is_empty() {
-                            continue;
-                        }
-                        match id.field.as_deref() {
-                            Some("purl") => ev.purls.push(v),
-                            Some("cpe") => ev.cpes.push(v),
-                            Some("name") => ev.names.push(v),
-                            _ => {}
+                        if let (Some(f), Some(v)) = (id.field, id.concluded) {
+                            ev.concluded.push((f, v));
                         }
                     }
                 }
@@ -1056,12 +1109,12 @@ impl<'de> MapNode<'de> for Evidence {
                         "occurrences",
                         map.next_value_seed(arr::<Occurrence>(ctx))
                     );
-                    ev.file_names.extend(occ.into_iter().filter_map(|o| o.0));
+                    ev.file_names.extend(occ.into_iter().map(|o| o.0));
                 }
                 k => skip_checked(&mut map, ctx, "component evidence", EVIDENCE_KEYS, k)?,
             }
         }
-        Ok(ev)
+        Ok(Some(ev))
     }
 }
 
@@ -1071,39 +1124,40 @@ struct IdentitySeed<'c, 'b> {
 }
 
 impl<'de> DeserializeSeed<'de> for IdentitySeed<'_, '_> {
-    type Value = Vec<Identity>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Identity>, D::Error> {
+    type Value = Vec<Identity<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for IdentitySeed<'_, '_> {
-    type Value = Vec<Identity>;
+    type Value = Vec<Identity<'de>>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an identity evidence object or an array of them")
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<Identity>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Vec::new())
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<Identity>, A::Error> {
-        Ok(vec![Identity::visit(self.ctx, map)?])
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Ok(Identity::visit(self.ctx, map)?.into_iter().collect())
     }
-    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Vec<Identity>, S::Error> {
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
         arr::<Identity>(self.ctx).visit_seq(seq)
     }
 }
 
 const IDENTITY_KEYS: &[&str] = &["field", "confidence", "concludedValue", "methods", "tools"];
 
-struct Identity {
-    field: Option<String>,
-    concluded: Option<String>,
-    file_names: Vec<String>,
+struct Identity<'de> {
+    field: Option<Str<'de>>,
+    concluded: Option<Str<'de>>,
+    /// Values of methods whose technique is `filename`.
+    file_names: Vec<Str<'de>>,
 }
 
-impl<'de> MapNode<'de> for Identity {
+impl<'de> MapNode<'de> for Identity<'de> {
     const NAME: &'static str = "identity evidence";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut id = Identity {
             field: None,
             concluded: None,
@@ -1111,40 +1165,40 @@ impl<'de> MapNode<'de> for Identity {
         };
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
-                "field" => id.field = string(&mut map, ctx, "field")?,
-                "concludedValue" => id.concluded = string(&mut map, ctx, "concludedValue")?,
+                "field" => id.field = opt_str(&mut map, ctx, "field")?,
+                "concludedValue" => id.concluded = opt_str(&mut map, ctx, "concludedValue")?,
                 "methods" => {
                     let ms = descend!(ctx, "methods", map.next_value_seed(arr::<Method>(ctx)));
-                    id.file_names.extend(ms.into_iter().filter_map(|m| m.0));
+                    id.file_names.extend(ms.into_iter().map(|m| m.0));
                 }
                 k => skip_checked(&mut map, ctx, "identity evidence", IDENTITY_KEYS, k)?,
             }
         }
-        Ok(id)
+        Ok(Some(id))
     }
 }
 
 const METHOD_KEYS: &[&str] = &["technique", "confidence", "value"];
 
-/// An identity method; holds the value when the technique is `filename`.
-struct Method(Option<String>);
+/// The value of an identity method whose technique is `filename` (other methods are dropped).
+struct Method<'de>(Str<'de>);
 
-impl<'de> MapNode<'de> for Method {
+impl<'de> MapNode<'de> for Method<'de> {
     const NAME: &'static str = "identity evidence method";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut filename = false;
-        let mut val = None;
+        let mut val: Option<Str<'de>> = None;
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
                 "technique" => {
-                    filename = value::<A, Option<Str>>(&mut map, ctx, "technique")?
+                    filename = opt_str(&mut map, ctx, "technique")?
                         .is_some_and(|t| t.as_str() == "filename");
                 }
-                "value" => val = string(&mut map, ctx, "value")?,
+                "value" => val = opt_str(&mut map, ctx, "value")?,
                 k => skip_checked(&mut map, ctx, "identity evidence method", METHOD_KEYS, k)?,
             }
         }
-        Ok(Method(val.filter(|v| filename && !v.trim().is_empty())))
+        Ok(val.filter(|_| filename).map(Method))
     }
 }
 
@@ -1157,19 +1211,20 @@ const OCCURRENCE_KEYS: &[&str] = &[
     "additionalContext",
 ];
 
-struct Occurrence(Option<String>);
+/// The `location` of an occurrence.
+struct Occurrence<'de>(Str<'de>);
 
-impl<'de> MapNode<'de> for Occurrence {
+impl<'de> MapNode<'de> for Occurrence<'de> {
     const NAME: &'static str = "occurrence";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
-        let mut loc = None;
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut loc: Option<Str<'de>> = None;
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
-                "location" => loc = string(&mut map, ctx, "location")?,
+                "location" => loc = opt_str(&mut map, ctx, "location")?,
                 k => skip_checked(&mut map, ctx, "occurrence", OCCURRENCE_KEYS, k)?,
             }
         }
-        Ok(Occurrence(loc.filter(|l| !l.trim().is_empty())))
+        Ok(loc.map(Occurrence))
     }
 }
 
@@ -1190,7 +1245,7 @@ struct Pedigree {
 
 impl<'de> MapNode<'de> for Pedigree {
     const NAME: &'static str = "pedigree";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut p = Pedigree {
             ancestors: Vec::new(),
             descendants: Vec::new(),
@@ -1211,7 +1266,7 @@ impl<'de> MapNode<'de> for Pedigree {
                 k => skip_checked(&mut map, ctx, "pedigree", PEDIGREE_KEYS, k)?,
             }
         }
-        Ok(p)
+        Ok(Some(p))
     }
 }
 
@@ -1232,7 +1287,7 @@ struct SwidNode(Swid);
 
 impl<'de> MapNode<'de> for SwidNode {
     const NAME: &'static str = "swid";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut s = Swid::default();
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
@@ -1253,27 +1308,31 @@ impl<'de> MapNode<'de> for SwidNode {
                 "swid needs `tagId` and `name`".into()
             });
         }
-        Ok(SwidNode(s))
+        Ok(Some(SwidNode(s)))
     }
 }
 
-struct HashNode(Hash);
-
-impl<'de> MapNode<'de> for HashNode {
+impl<'de> MapNode<'de> for Hash {
     const NAME: &'static str = "hash";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut alg: Option<Str<'de>> = None;
         let mut content: Option<Str<'de>> = None;
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
-                "alg" => alg = value(&mut map, ctx, "alg")?,
-                "content" => content = value(&mut map, ctx, "content")?,
+                "alg" => alg = opt_str(&mut map, ctx, "alg")?,
+                "content" => content = opt_str(&mut map, ctx, "content")?,
                 k => skip_checked(&mut map, ctx, "hash", &["alg", "content"], k)?,
             }
         }
         let alg = alg.as_ref().map_or("", Str::as_str);
         let content = content.as_ref().map_or("", Str::as_str);
-        if let Err(problem) = common::check_hash(alg, content) {
+        let content = content.trim();
+        let known = common::hash_alg(alg);
+        let check = match known {
+            Some((_, expected)) => common::check_hash_content(expected, content),
+            None => Err(HashProblem::UnknownAlgorithm),
+        };
+        if let Err(problem) = check {
             let group = format!("{problem:?}");
             ctx.note("invalid-hash", &group, None, || match problem {
                 HashProblem::UnknownAlgorithm => {
@@ -1285,7 +1344,14 @@ impl<'de> MapNode<'de> for HashNode {
                 }
             });
         }
-        Ok(HashNode(Hash::new(alg, content)))
+        // The same normalisation as Hash::new, with one allocation per part for known names.
+        Ok(Some(match known {
+            Some((canon, _)) => Hash {
+                alg: canon.to_string(),
+                value: content.to_ascii_lowercase(),
+            },
+            None => Hash::new(alg, content),
+        }))
     }
 }
 
@@ -1296,12 +1362,12 @@ struct Org(Party);
 
 impl<'de> MapNode<'de> for Org {
     const NAME: &'static str = "organizational entity";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut p = Party::new(PartyKind::Organization, "");
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
                 "name" => {
-                    if let Some(n) = value::<A, Option<Str>>(&mut map, ctx, "name")? {
+                    if let Some(n) = opt_str(&mut map, ctx, "name")? {
                         p.name = n.as_str().trim().to_string();
                     }
                 }
@@ -1326,7 +1392,7 @@ impl<'de> MapNode<'de> for Org {
                 k => skip_checked(&mut map, ctx, "organizational entity", ORG_KEYS, k)?,
             }
         }
-        Ok(Org(p))
+        Ok(Some(Org(p)))
     }
 }
 
@@ -1352,7 +1418,7 @@ impl Contact {
 
 impl<'de> MapNode<'de> for Contact {
     const NAME: &'static str = "organizational contact";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut c = Contact {
             name: None,
             email: None,
@@ -1366,7 +1432,7 @@ impl<'de> MapNode<'de> for Contact {
                 k => skip_checked(&mut map, ctx, "organizational contact", CONTACT_KEYS, k)?,
             }
         }
-        Ok(c)
+        Ok(Some(c))
     }
 }
 
@@ -1384,7 +1450,7 @@ struct AddressNode(Address);
 
 impl<'de> MapNode<'de> for AddressNode {
     const NAME: &'static str = "postal address";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut a = Address::default();
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
@@ -1396,7 +1462,7 @@ impl<'de> MapNode<'de> for AddressNode {
                 k => skip_checked(&mut map, ctx, "postal address", ADDRESS_KEYS, k)?,
             }
         }
-        Ok(AddressNode(a))
+        Ok(Some(AddressNode(a)))
     }
 }
 
@@ -1418,7 +1484,7 @@ struct LicenseNode {
 
 impl<'de> MapNode<'de> for LicenseNode {
     const NAME: &'static str = "license choice";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut l = LicenseNode {
             license: None,
             expression: None,
@@ -1443,7 +1509,7 @@ impl<'de> MapNode<'de> for LicenseNode {
                 "a licenses entry has both `license` and `expression`; both kept".into()
             });
         }
-        Ok(l)
+        Ok(Some(l))
     }
 }
 
@@ -1463,7 +1529,7 @@ struct License(Option<String>);
 
 impl<'de> MapNode<'de> for License {
     const NAME: &'static str = "license";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut id = None;
         let mut name = None;
         while let Some(key) = map.next_key::<Str<'de>>()? {
@@ -1479,45 +1545,38 @@ impl<'de> MapNode<'de> for License {
                 "license has neither `id` nor `name`".into()
             });
         }
-        Ok(License(l))
+        Ok(Some(License(l)))
     }
 }
 
-struct Property {
-    name: Option<String>,
-    value: String,
-}
-
-impl<'de> MapNode<'de> for Property {
+/// A property (`name`, `value`); one without a name is dropped with a warning.
+impl<'de> MapNode<'de> for (String, String) {
     const NAME: &'static str = "property";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
-        let mut p = Property {
-            name: None,
-            value: String::new(),
-        };
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut name = None;
+        let mut val = String::new();
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
-                "name" => p.name = string(&mut map, ctx, "name")?,
-                "value" => p.value = string(&mut map, ctx, "value")?.unwrap_or_default(),
+                "name" => name = string(&mut map, ctx, "name")?,
+                "value" => val = string(&mut map, ctx, "value")?.unwrap_or_default(),
                 k => skip_checked(&mut map, ctx, "property", &["name", "value"], k)?,
             }
         }
-        if p.name.is_none() {
+        if name.is_none() {
             ctx.note("missing-field", "property.name", None, || {
                 "property has no `name`; dropped".into()
             });
         }
-        Ok(p)
+        Ok(name.map(|n| (n, val)))
     }
 }
 
 const EXTREF_KEYS: &[&str] = &["url", "comment", "type", "hashes", "properties"];
 
-struct ExtRef(Option<Link>);
-
-impl<'de> MapNode<'de> for ExtRef {
+/// An external reference; one without a URL is dropped with a warning.
+impl<'de> MapNode<'de> for Link {
     const NAME: &'static str = "external reference";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut url = None;
         let mut kind = None;
         while let Some(key) = map.next_key::<Str<'de>>()? {
@@ -1549,7 +1608,7 @@ impl<'de> MapNode<'de> for ExtRef {
                 "external reference has no `url`; dropped".into()
             });
         }
-        Ok(ExtRef(url.map(|url| Link { kind, url })))
+        Ok(url.map(|url| Link { kind, url }))
     }
 }
 
@@ -1561,13 +1620,13 @@ struct Dependency;
 
 impl<'de> MapNode<'de> for Dependency {
     const NAME: &'static str = "dependency";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut from: Option<Str<'de>> = None;
         let mut depends: Vec<Str<'de>> = Vec::new();
         let mut provides: Vec<Str<'de>> = Vec::new();
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
-                "ref" => from = value(&mut map, ctx, "ref")?,
+                "ref" => from = opt_str(&mut map, ctx, "ref")?,
                 "dependsOn" => depends = strings(&mut map, ctx, "dependsOn")?,
                 "provides" => provides = strings(&mut map, ctx, "provides")?,
                 k => skip_checked(
@@ -1585,7 +1644,7 @@ impl<'de> MapNode<'de> for Dependency {
                 ctx.note("missing-field", "dependency.ref", None, || {
                     "dependency has no (or an empty) `ref`; its edges are dropped".into()
                 });
-                return Ok(Dependency);
+                return Ok(None);
             }
         };
         for (list, key, kind) in [
@@ -1596,6 +1655,7 @@ impl<'de> MapNode<'de> for Dependency {
             ),
             (provides, "provides", RelKind::Other("provides".into())),
         ] {
+            let mut base = String::new();
             for (j, to) in list.iter().enumerate() {
                 if to.as_str().trim().is_empty() {
                     ctx.note("empty-ref", "dependency", Some(key), || {
@@ -1606,8 +1666,13 @@ impl<'de> MapNode<'de> for Dependency {
                     });
                     continue;
                 }
-                let mut loc = ctx.pointer_with(Some(key));
-                let _ = write!(loc, "/{j}");
+                if base.is_empty() {
+                    base = ctx.pointer_with(Some(key));
+                    base.push('/');
+                }
+                let mut loc = String::with_capacity(base.len() + 4);
+                loc.push_str(&base);
+                push_index(&mut loc, j);
                 ctx.b.edge_by_ref(
                     from.as_str(),
                     to.as_str(),
@@ -1616,7 +1681,7 @@ impl<'de> MapNode<'de> for Dependency {
                 );
             }
         }
-        Ok(Dependency)
+        Ok(None)
     }
 }
 
@@ -1647,12 +1712,12 @@ struct Service;
 
 impl<'de> MapNode<'de> for Service {
     const NAME: &'static str = "service";
-    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Self, A::Error> {
+    fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         ctx.enter()?;
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
                 "bom-ref" => {
-                    if let Some(r) = value::<A, Option<Str>>(&mut map, ctx, "bom-ref")? {
+                    if let Some(r) = opt_str(&mut map, ctx, "bom-ref")? {
                         ctx.b.add_non_component(r.into_string());
                     }
                 }
@@ -1663,7 +1728,7 @@ impl<'de> MapNode<'de> for Service {
             }
         }
         ctx.leave();
-        Ok(Service)
+        Ok(None)
     }
 }
 
