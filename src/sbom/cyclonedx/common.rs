@@ -175,7 +175,7 @@ pub fn check_hash_content(expected: Option<usize>, content: &str) -> Result<(), 
 fn is_hex(bytes: &[u8]) -> bool {
     bytes.iter().fold(true, |ok, &b| {
         let lower = b | 0x20;
-        ok & (b.wrapping_sub(b'0') < 10 || lower.wrapping_sub(b'a') < 6)
+        ok & ((b.wrapping_sub(b'0') < 10) | (lower.wrapping_sub(b'a') < 6))
     })
 }
 
