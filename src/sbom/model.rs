@@ -247,6 +247,8 @@ pub struct Component {
     /// True for the CycloneDX `metadata.component` (the subject of the BOM, not an inventory
     /// entry): it is a node of the graph and usually a root, but not counted as a component.
     pub is_metadata: bool,
+    /// True for CycloneDX pedigree ancestors / descendants / variants: graph nodes, not inventory entries.
+    pub is_pedigree: bool,
     /// CycloneDX `type`, SPDX `primaryPackagePurpose` (lower-cased), `file` for SPDX files.
     pub kind: Option<String>,
     pub name: String,
@@ -438,7 +440,10 @@ pub struct Document {
 impl Document {
     /// Number of inventory components (the metadata subject is not counted).
     pub fn component_count(&self) -> usize {
-        self.components.iter().filter(|c| !c.is_metadata).count()
+        self.components
+            .iter()
+            .filter(|c| !c.is_metadata && !c.is_pedigree)
+            .count()
     }
 
     pub fn component(&self, id: CompId) -> &Component {
