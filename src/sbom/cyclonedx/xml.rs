@@ -5,8 +5,9 @@
 //! - `<bom>` in any `http://cyclonedx.org/schema/bom/1.x` namespace (anything else is not an
 //!   SBOM): the namespace gives the spec version, `serialNumber` the serial.
 //! - `metadata/component`: the subject (`is_metadata`, declared root, document name);
-//!   `metadata/supplier`, `metadata/manufacturer` (1.6+) and the legacy `metadata/manufacture`
-//!   fill its supplier / manufacturer when it has none.
+//!   `metadata/supplier` and the legacy `metadata/manufacture` (else the 1.6+
+//!   `metadata/manufacturer`, which names who made the BOM) fill its supplier / manufacturer
+//!   when it has none.
 //! - `components/component` at every depth (nested ones get a `Contains` edge from their
 //!   parent). Components nested in the metadata component are inventory too.
 //! - pedigree `ancestors` / `descendants` / `variants` components: graph nodes marked
@@ -368,10 +369,13 @@ impl<'a> Reader<'a, '_> {
     fn end_metadata(&mut self) {
         self.in_metadata = false;
         let supplier = self.meta_supplier.take();
+        // The legacy `manufacture` is about the subject; 1.6 `metadata/manufacturer` is, by the
+        // spec, the organisation that made the BOM, so it only stands in when nothing better is
+        // known.
         let manufacturer = self
-            .meta_manufacturer
+            .meta_manufacture
             .take()
-            .or(self.meta_manufacture.take());
+            .or(self.meta_manufacturer.take());
         if let Some(s) = self.stage.iter_mut().find(|s| s.comp.is_metadata) {
             if s.comp.supplier.is_none() {
                 s.comp.supplier = supplier;
@@ -425,6 +429,8 @@ impl<'a> Reader<'a, '_> {
             if s.comp.cpes.is_empty() {
                 s.comp.cpes = std::mem::take(&mut s.evidence_cpes);
             }
+            dedup_in_order(&mut s.comp.cpes);
+            dedup_in_order(&mut s.comp.file_names);
             if s.comp.name.is_empty() {
                 let loc = s.comp.location.clone();
                 self.b.warn(
@@ -596,7 +602,7 @@ impl<'a> Reader<'a, '_> {
                     let name = name.unwrap_or_default();
                     let value = r.text()?.unwrap_or_default();
                     let c = r.comp(slot);
-                    if is_cpe_property(&name) && !value.is_empty() && !c.cpes.contains(&value) {
+                    if is_cpe_property(&name) && !value.is_empty() {
                         c.cpes.push(value.clone());
                     }
                     c.properties.push((name, value));
@@ -691,11 +697,7 @@ impl<'a> Reader<'a, '_> {
             _ => r.x.skip(),
         })?;
         let s = &mut self.stage[slot];
-        for f in files {
-            if !s.comp.file_names.contains(&f) {
-                s.comp.file_names.push(f);
-            }
-        }
+        s.comp.file_names.extend(files);
         if s.evidence_purl.is_none() {
             s.evidence_purl = purl;
         }
@@ -999,6 +1001,19 @@ fn hash(alg: &str, value: &str) -> Hash {
         alg: a,
         value: value.trim().to_ascii_lowercase(),
     }
+}
+
+/// Drop repeated values, keeping the first of each (linear, for hostile repetition counts).
+fn dedup_in_order(v: &mut Vec<String>) {
+    if v.len() < 2 {
+        return;
+    }
+    let keep: Vec<bool> = {
+        let mut seen = rustc_hash::FxHashSet::default();
+        v.iter().map(|s| seen.insert(s.as_str())).collect()
+    };
+    let mut keep = keep.into_iter();
+    v.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Properties that carry extra CPEs (`syft:cpe23`, `…:cpe`).

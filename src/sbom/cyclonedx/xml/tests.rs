@@ -155,7 +155,22 @@ fn metadata_supplier_and_manufacturer_fill_the_subject_only_when_it_has_none() {
     assert_eq!(s.urls, vec!["https://supplier.example".to_string()]);
     assert_eq!(
         app.manufacturer.as_ref().map(|m| m.name.as_str()),
-        Some("Maker 1.6")
+        Some("Maker legacy")
+    );
+
+    let d = doc(&bom(
+        "1.6",
+        r#"<metadata>
+             <component type="application" bom-ref="app"><name>App</name></component>
+             <manufacturer><name>BOM Maker</name></manufacturer>
+           </metadata>"#,
+    ));
+    assert_eq!(
+        by_ref(&d, "app")
+            .manufacturer
+            .as_ref()
+            .map(|m| m.name.as_str()),
+        Some("BOM Maker")
     );
 
     let d = doc(&bom(
@@ -217,6 +232,7 @@ fn every_component_field_is_mapped() {
     <properties>
       <property name="syft:cpe23">cpe:2.3:a:acme:widget_extra:1.2.3:*:*:*:*:*:*:*</property>
       <property name="note">hello</property>
+      <property name="syft:cpe23">cpe:2.3:a:acme:widget:1.2.3:*:*:*:*:*:*:*</property>
     </properties>
   </component>
 </components>"#,
@@ -297,7 +313,7 @@ fn every_component_field_is_mapped() {
             ("vcs", "https://git.example/widget")
         ]
     );
-    assert_eq!(c.properties.len(), 2);
+    assert_eq!(c.properties.len(), 3);
     assert_eq!(c.properties[1], ("note".to_string(), "hello".to_string()));
     assert_eq!(c.location, Location::line(4));
 }
@@ -340,6 +356,7 @@ fn evidence_gives_file_names_and_identifiers_only_when_missing() {
       <occurrences>
         <occurrence bom-ref="o1"><location>/usr/lib/bare.so</location></occurrence>
         <occurrence><location>/opt/bare.so</location></occurrence>
+        <occurrence><location>/usr/lib/bare.so</location></occurrence>
       </occurrences>
       <licenses><license><id>MIT</id></license></licenses>
     </evidence>
