@@ -9,7 +9,6 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
@@ -243,9 +242,14 @@ impl<'a> Scanner<'a> {
 
     /// Record the `xmlns` / `xmlns:p` declarations of a start tag.
     fn declare(&mut self, start: &BytesStart<'a>, pos: usize) -> Result<(), IngestError> {
-        for a in start.attributes().with_checks(false) {
-            let a = a.map_err(|e| self.syntax_at(pos, e.to_string()))?;
-            let key = a.key.as_ref();
+        let mut rest = start.attributes_raw();
+        loop {
+            let (key, value, after) = match next_attribute(rest) {
+                Ok(Some(a)) => a,
+                Ok(None) => break,
+                Err(why) => return Err(self.syntax_at(pos, why.to_string())),
+            };
+            rest = after;
             let prefix = if key == b"xmlns" {
                 &[][..]
             } else if let Some(p) = key.strip_prefix(b"xmlns:") {
@@ -253,9 +257,10 @@ impl<'a> Scanner<'a> {
             } else {
                 continue;
             };
-            let uri = match a.unescape_value() {
+            let raw = String::from_utf8_lossy(value);
+            let uri = match quick_xml::escape::unescape(&raw) {
                 Ok(v) => v.into_owned(),
-                Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
+                Err(_) => raw.into_owned(),
             };
             let ns = if uri.starts_with(BOM_NS_PREFIX) {
                 Ns::Bom
@@ -425,12 +430,18 @@ impl<'a> Scanner<'a> {
         names: &[&[u8]; N],
         out: &mut [Option<Cow<'a, str>>; N],
     ) -> Result<(), IngestError> {
-        for a in tag.start.attributes().with_checks(false) {
-            let a: Attribute<'_> = a.map_err(|e| self.syntax_at(tag.pos, e.to_string()))?;
-            let Some(i) = names.iter().position(|n| *n == a.key.as_ref()) else {
+        let mut rest = tag.start.attributes_raw();
+        loop {
+            let (key, value, after) = match next_attribute(rest) {
+                Ok(Some(a)) => a,
+                Ok(None) => break,
+                Err(why) => return Err(self.syntax_at(tag.pos, why.to_string())),
+            };
+            rest = after;
+            let Some(i) = names.iter().position(|n| *n == key) else {
                 continue;
             };
-            let raw = self.str_of(Cow::Borrowed(&*a.value));
+            let raw = self.str_of(Cow::Borrowed(value));
             let value = if raw.contains('&') {
                 match quick_xml::escape::unescape(&raw) {
                     Ok(v) => Cow::Owned(v.into_owned()),
@@ -483,6 +494,46 @@ fn normalize_eols(s: Cow<'_, str>) -> Cow<'_, str> {
         return s;
     }
     Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// One attribute cut from raw start-tag bytes: name, value as written, the bytes after it.
+type RawAttribute<'s> = (&'s [u8], &'s [u8], &'s [u8]);
+
+/// The first attribute of raw start-tag attribute bytes, `None` when there are no more.
+/// Values are quoted with `"` or `'`; whitespace may surround `=`.
+fn next_attribute(raw: &[u8]) -> Result<Option<RawAttribute<'_>>, &'static str> {
+    let is_space = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let Some(start) = raw.iter().position(|c| !is_space(c)) else {
+        return Ok(None);
+    };
+    let raw = raw.get(start..).unwrap_or_default();
+    let key_end = raw
+        .iter()
+        .position(|c| *c == b'=' || is_space(c))
+        .ok_or("attribute without a value")?;
+    let (key, rest) = raw.split_at(key_end);
+    let eq = rest
+        .iter()
+        .position(|c| !is_space(c))
+        .ok_or("attribute without a value")?;
+    let rest = rest.get(eq..).unwrap_or_default();
+    let Some((b'=', rest)) = rest.split_first() else {
+        return Err("attribute without `=`");
+    };
+    let q = rest
+        .iter()
+        .position(|c| !is_space(c))
+        .ok_or("attribute without a value")?;
+    let rest = rest.get(q..).unwrap_or_default();
+    let Some((&quote, rest)) = rest.split_first() else {
+        return Err("attribute without a value");
+    };
+    if quote != b'"' && quote != b'\'' {
+        return Err("attribute value without quotes");
+    }
+    let end = memchr::memchr(quote, rest).ok_or("unclosed attribute value")?;
+    let (value, rest) = rest.split_at(end);
+    Ok(Some((key, value, rest.get(1..).unwrap_or_default())))
 }
 
 fn append<'a>(out: &mut Cow<'a, str>, s: Cow<'a, str>) {

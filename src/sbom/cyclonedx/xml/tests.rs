@@ -114,6 +114,30 @@ fn a_prefixed_cyclonedx_namespace_reads_like_the_default_one() {
 }
 
 #[test]
+fn attributes_may_use_single_quotes_and_spaces_around_equals() {
+    let xml = "<bom xmlns = 'http://cyclonedx.org/schema/bom/1.4' serialNumber='urn:uuid:1'>\n\
+        <components><component\n  type = 'library'\tbom-ref= \"x&lt;1&gt;\" ><name>a</name></component></components></bom>";
+    let d = doc(xml);
+    assert_eq!(d.serial.as_deref(), Some("urn:uuid:1"));
+    let c = by_ref(&d, "x<1>");
+    assert_eq!(c.kind.as_deref(), Some("library"));
+    for bad in [
+        "<component type><name>a</name></component>",
+        "<component type=\"library><name>a</name></component>",
+    ] {
+        let xml = bom("1.4", &format!("<components>{bad}</components>"));
+        let got = read(&xml);
+        assert!(
+            matches!(
+                got,
+                Err(IngestError::Syntax { .. } | IngestError::Truncated { .. })
+            ),
+            "{bad}: {got:?}"
+        );
+    }
+}
+
+#[test]
 fn metadata_component_is_the_declared_root_names_the_document_and_is_not_counted() {
     let d = doc(&bom(
         "1.4",
