@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
+use rustc_hash::FxHashMap;
 
 use crate::sbom::error::line_col;
 use crate::sbom::model::Location;
@@ -77,12 +78,8 @@ pub(super) struct Oddities {
     pub first_dangling_amp: Option<usize>,
 }
 
-/// One in-scope namespace declaration.
+/// One namespace declaration.
 struct Binding {
-    /// Depth of the element that declared it.
-    depth: usize,
-    /// Empty for the default namespace.
-    prefix: Box<[u8]>,
     ns: Ns,
     uri: Box<str>,
 }
@@ -90,7 +87,11 @@ struct Binding {
 pub(super) struct Scanner<'a> {
     text: &'a str,
     r: Reader<&'a [u8]>,
-    bindings: Vec<Binding>,
+    /// In-scope declarations per prefix (the empty prefix is the default namespace), innermost
+    /// last: lookups cost the same however many declarations a document piles up.
+    bindings: FxHashMap<Box<[u8]>, Vec<Binding>>,
+    /// The prefixes declared, in document order, to undo them when their element ends.
+    declared: Vec<(usize, Box<[u8]>)>,
     /// The namespace class of unprefixed elements here (kept in step with `bindings`).
     default_ns: Ns,
     xmlns: memchr::memmem::Finder<'static>,
@@ -121,7 +122,8 @@ impl<'a> Scanner<'a> {
         Scanner {
             text,
             r,
-            bindings: Vec::new(),
+            bindings: FxHashMap::default(),
+            declared: Vec::new(),
             default_ns: Ns::Other,
             xmlns: memchr::memmem::Finder::new(b"xmlns"),
             depth: 0,
@@ -231,9 +233,15 @@ impl<'a> Scanner<'a> {
     }
 
     fn close(&mut self) {
-        if self.bindings.last().is_some_and(|b| b.depth >= self.depth) {
-            while self.bindings.last().is_some_and(|b| b.depth >= self.depth) {
-                self.bindings.pop();
+        if self.declared.last().is_some_and(|(d, _)| *d >= self.depth) {
+            while let Some((d, prefix)) = self.declared.pop() {
+                if d < self.depth {
+                    self.declared.push((d, prefix));
+                    break;
+                }
+                if let Some(stack) = self.bindings.get_mut(&prefix) {
+                    stack.pop();
+                }
             }
             self.default_ns = self.resolve(None).map_or(Ns::Other, |b| b.ns);
         }
@@ -269,12 +277,15 @@ impl<'a> Scanner<'a> {
             } else {
                 Ns::Other
             };
-            self.bindings.push(Binding {
-                depth: self.depth,
-                prefix: prefix.into(),
+            let binding = Binding {
                 ns,
                 uri: uri.into_boxed_str(),
-            });
+            };
+            self.declared.push((self.depth, prefix.into()));
+            self.bindings
+                .entry(prefix.into())
+                .or_default()
+                .push(binding);
         }
         self.default_ns = self.resolve(None).map_or(Ns::Other, |b| b.ns);
         Ok(())
@@ -282,8 +293,7 @@ impl<'a> Scanner<'a> {
 
     /// The binding of an element's prefix (`None` for no prefix: the default namespace).
     fn resolve(&self, prefix: Option<&[u8]>) -> Option<&Binding> {
-        let p = prefix.unwrap_or(&[]);
-        self.bindings.iter().rev().find(|b| &*b.prefix == p)
+        self.bindings.get(prefix.unwrap_or(&[]))?.last()
     }
 
     fn open(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Ev<'a>, IngestError> {

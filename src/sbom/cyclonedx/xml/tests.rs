@@ -851,6 +851,21 @@ fn a_redeclared_default_namespace_hides_cyclonedx_elements() {
 }
 
 #[test]
+fn a_rebound_prefix_applies_only_inside_the_declaring_element() {
+    let xml = r#"<c:bom xmlns:c="http://cyclonedx.org/schema/bom/1.4"><c:components>
+      <c:component type="library" bom-ref="a"><c:name>a</c:name>
+        <ext xmlns:c="urn:other"><c:name>hijack</c:name><c:components><c:component><c:name>x</c:name></c:component></c:components></ext>
+        <empty xmlns:c="urn:other"/>
+        <c:version>1</c:version>
+      </c:component>
+    </c:components></c:bom>"#;
+    let d = doc(xml);
+    assert_eq!(d.components.len(), 1);
+    assert_eq!(d.components[0].name, "a");
+    assert_eq!(d.components[0].version.as_deref(), Some("1"));
+}
+
+#[test]
 fn hostile_fragments_never_panic() {
     let cases = [
         "<",
