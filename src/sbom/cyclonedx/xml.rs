@@ -21,6 +21,13 @@
 //! - Evidence: occurrence locations and `filename` identity-method values become file names;
 //!   an identity whose `field` is `purl` / `cpe` gives its `concludedValue` as the component's
 //!   purl / CPE when the component itself declares none.
+//! - Properties named `…:cpe23` / `…:cpe` (syft's `syft:cpe23`) add CPEs; every property is
+//!   kept as well.
+//! - Component locations are the line of their `<component>` start tag.
+//!
+//! Warnings of its own: `missing-name`, `missing-ref` (a dependency without `ref`),
+//! `unknown-spec-version` (a `…/bom/1.x` after 1.7), `unknown-entity`, `dangling-ampersand`,
+//! `trailing-content`.
 //!
 //! Elements of other namespaces (extensions, XML signatures) are skipped silently; unknown
 //! CycloneDX elements in a component, the metadata or the BOM are reported through
