@@ -1,0 +1,1 @@
+//! Cross-serialisation and corpus tests (reading /work/shared/corpus in place).
