@@ -235,7 +235,13 @@ impl<'b> Ingest<'b> {
         }
     }
 
-    fn actor(&mut self, s: &Option<Str<'_>>, code: &'static str, what: &str, loc: &Location) -> Option<Party> {
+    fn actor(
+        &mut self,
+        s: &Option<Str<'_>>,
+        code: &'static str,
+        what: &str,
+        loc: &Location,
+    ) -> Option<Party> {
         let s = s.as_deref()?.trim();
         if s.is_empty() || s.eq_ignore_ascii_case("NONE") {
             return None;
@@ -454,7 +460,8 @@ impl<'b> Ingest<'b> {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        let (Some(a), Some(t), Some(c)) = (trimmed(&r.element), trimmed(&r.kind), trimmed(&r.related))
+        let (Some(a), Some(t), Some(c)) =
+            (trimmed(&r.element), trimmed(&r.kind), trimmed(&r.related))
         else {
             self.b.warn(
                 "incomplete-relationship",
@@ -515,8 +522,11 @@ impl<'b> Ingest<'b> {
             .unwrap_or_else(|| "SPDXRef-DOCUMENT".to_string());
         if self.b.spec_version.is_empty() {
             let loc = self.doc_loc("spdxVersion");
-            self.b
-                .warn("missing-spdx-version", "the document has no SPDX version", loc);
+            self.b.warn(
+                "missing-spdx-version",
+                "the document has no SPDX version",
+                loc,
+            );
         }
         for d in std::mem::take(&mut self.describes) {
             let (subject, object) = if d.flip {
@@ -558,9 +568,11 @@ mod tests {
         let v: Vec<&str> =
             urls_in("uses glibc-2_11-branch from git://sourceware.org/git/glibc.git.").collect();
         assert_eq!(v, vec!["git://sourceware.org/git/glibc.git"]);
-        assert!(urls_in("acquired package info from APK DB: /lib/apk/db/installed")
-            .next()
-            .is_none());
+        assert!(
+            urls_in("acquired package info from APK DB: /lib/apk/db/installed")
+                .next()
+                .is_none()
+        );
     }
 
     #[test]

@@ -48,9 +48,14 @@ fn yaml_error(e: &serde_yaml_ng::Error) -> IngestError {
             location: Location::line(line as u32),
         };
     }
-    let data_error = ["invalid type", "invalid value", "invalid length", "missing field"]
-        .iter()
-        .any(|p| message.starts_with(p));
+    let data_error = [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "missing field",
+    ]
+    .iter()
+    .any(|p| message.starts_with(p) || message.contains(&format!(": {p}")));
     if data_error {
         return IngestError::Type {
             location: Location::line(line as u32),

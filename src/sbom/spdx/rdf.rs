@@ -97,7 +97,10 @@ impl<'a> Tree<'a> {
     fn children(&self, i: u32) -> Children<'_, 'a> {
         Children {
             tree: self,
-            next: self.nodes.get(i as usize).map_or(NONE_IDX, |n| n.first_child),
+            next: self
+                .nodes
+                .get(i as usize)
+                .map_or(NONE_IDX, |n| n.first_child),
         }
     }
 
@@ -327,8 +330,8 @@ enum Class {
 }
 
 enum Record<'a> {
-    Package(Package<'a>),
-    File(File<'a>),
+    Package(Box<Package<'a>>),
+    File(Box<File<'a>>),
 }
 
 struct Reader<'t, 'a> {
@@ -479,7 +482,11 @@ impl<'t, 'a> Reader<'t, 'a> {
         };
         match local.as_str() {
             "ConjunctiveLicenseSet" | "DisjunctiveLicenseSet" => {
-                let op = if local.starts_with('C') { " AND " } else { " OR " };
+                let op = if local.starts_with('C') {
+                    " AND "
+                } else {
+                    " OR "
+                };
                 let mut m = member(self, "member");
                 m.sort();
                 match m.len() {
@@ -534,7 +541,11 @@ impl<'t, 'a> Reader<'t, 'a> {
             let n = self.tree.node(q);
             if n.is(Ns::Spdx, "algorithm") {
                 c.algorithm = self.vocab(q).map(|a| {
-                    Str::owned(a.strip_prefix("checksumAlgorithm_").unwrap_or(&a).to_uppercase())
+                    Str::owned(
+                        a.strip_prefix("checksumAlgorithm_")
+                            .unwrap_or(&a)
+                            .to_uppercase(),
+                    )
                 });
             } else if n.is(Ns::Spdx, "checksumValue") {
                 c.value = self.tree.text(q);
@@ -551,7 +562,10 @@ impl<'t, 'a> Reader<'t, 'a> {
             let n = self.tree.node(q);
             if n.is(Ns::Spdx, "referenceCategory") {
                 r.category = self.vocab(q).map(|c| {
-                    let c = c.strip_prefix("referenceCategory_").unwrap_or(&c).to_string();
+                    let c = c
+                        .strip_prefix("referenceCategory_")
+                        .unwrap_or(&c)
+                        .to_string();
                     Str::owned(from_rdf_name(&c).replace('_', "-"))
                 });
             } else if n.is(Ns::Spdx, "referenceType") {
@@ -627,7 +641,7 @@ impl<'t, 'a> Reader<'t, 'a> {
                 for q in props {
                     self.package_prop(&id, &mut p, q);
                 }
-                self.merge(id.clone(), Record::Package(p), line);
+                self.merge(id.clone(), Record::Package(Box::new(p)), line);
             }
             Class::File => {
                 let mut f = File {
@@ -638,7 +652,7 @@ impl<'t, 'a> Reader<'t, 'a> {
                 for q in props {
                     self.file_prop(&id, &mut f, q);
                 }
-                self.merge(id.clone(), Record::File(f), line);
+                self.merge(id.clone(), Record::File(Box::new(f)), line);
             }
             Class::Document => {
                 if self.doc_id.is_none() {
@@ -713,7 +727,11 @@ impl<'t, 'a> Reader<'t, 'a> {
             }
             "primaryPackagePurpose" => {
                 p.purpose = self.vocab(q).map(|v| {
-                    Str::owned(v.strip_prefix("purpose_").unwrap_or(&v).to_ascii_uppercase())
+                    Str::owned(
+                        v.strip_prefix("purpose_")
+                            .unwrap_or(&v)
+                            .to_ascii_uppercase(),
+                    )
                 })
             }
             _ => self.common_prop(id, q),
@@ -774,6 +792,7 @@ impl<'t, 'a> Reader<'t, 'a> {
         }
         match (&mut self.records[i], rec) {
             (Record::Package(a), Record::Package(b)) => {
+                let b = *b;
                 opt(&mut a.name, b.name);
                 opt(&mut a.version, b.version);
                 opt(&mut a.supplier, b.supplier);
@@ -796,6 +815,7 @@ impl<'t, 'a> Reader<'t, 'a> {
                 opt(&mut a.purpose, b.purpose);
             }
             (Record::File(a), Record::File(b)) => {
+                let b = *b;
                 opt(&mut a.name, b.name);
                 vec(&mut a.checksums, b.checksums);
                 opt(&mut a.license_concluded, b.license_concluded);
@@ -845,9 +865,8 @@ pub fn read(text: &str, b: &mut Builder, limits: &Limits) -> Result<(), IngestEr
     if let Some(line) = r.doc_line {
         ing.document_line(line);
     }
-    match &r.spec_version {
-        Some(v) => ing.spec_version(v),
-        None => {}
+    if let Some(v) = &r.spec_version {
+        ing.spec_version(v);
     }
     if let Some(id) = &r.doc_id {
         ing.document_id(id);
@@ -868,10 +887,10 @@ pub fn read(text: &str, b: &mut Builder, limits: &Limits) -> Result<(), IngestEr
     for rec in std::mem::take(&mut r.records) {
         match rec {
             Record::Package(p) => {
-                ing.package(p);
+                ing.package(*p);
             }
             Record::File(f) => {
-                ing.file(f);
+                ing.file(*f);
             }
         }
     }
@@ -1026,13 +1045,23 @@ mod tests {
         assert_eq!(app.purl.as_deref(), Some("pkg:npm/app@1.0"));
         assert!(app.links.iter().any(|l| l.kind == "homepage"));
         assert_eq!(app.location, Location::line(13));
-        let mut roots: Vec<&str> = d.roots.iter().map(|&r| d.component(r).bom_ref.as_str()).collect();
+        let mut roots: Vec<&str> = d
+            .roots
+            .iter()
+            .map(|&r| d.component(r).bom_ref.as_str())
+            .collect();
         roots.sort();
         assert_eq!(roots, vec!["SPDXRef-app", "SPDXRef-lib"]);
         let e: Vec<(String, RelKind, String)> = d
             .relationships
             .iter()
-            .map(|r| (d.component(r.from).bom_ref.clone(), r.kind.clone(), d.component(r.to).bom_ref.clone()))
+            .map(|r| {
+                (
+                    d.component(r.from).bom_ref.clone(),
+                    r.kind.clone(),
+                    d.component(r.to).bom_ref.clone(),
+                )
+            })
             .collect();
         assert!(e.contains(&("SPDXRef-app".into(), RelKind::Contains, "SPDXRef-f".into())));
         assert!(e.contains(&(
@@ -1077,20 +1106,35 @@ mod tests {
     </spdx:relationship>"#
         ));
         let d = read_str(&t).unwrap();
-        let w = d.warnings.iter().find(|w| w.code == "external-ref").unwrap();
-        assert!(w.message.contains("DocumentRef-other:SPDXRef-x"), "{}", w.message);
+        let w = d
+            .warnings
+            .iter()
+            .find(|w| w.code == "external-ref")
+            .unwrap();
+        assert!(
+            w.message.contains("DocumentRef-other:SPDXRef-x"),
+            "{}",
+            w.message
+        );
     }
 
     #[test]
     fn truncated_rdf_is_an_error() {
         let t = doc("");
         let e = read_str(&t[..t.len() - 30]).unwrap_err();
-        assert!(matches!(e, IngestError::Truncated { .. } | IngestError::Syntax { .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                IngestError::Truncated { .. } | IngestError::Syntax { .. }
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn deep_rdf_is_rejected() {
-        let mut t = String::from(r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">"#);
+        let mut t =
+            String::from(r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">"#);
         for _ in 0..300 {
             t.push_str("<a>");
         }
@@ -1103,7 +1147,10 @@ mod tests {
 
     #[test]
     fn percent_escapes_decode() {
-        assert_eq!(percent_decode("DocumentRef-a%3ASPDXRef-b"), "DocumentRef-a:SPDXRef-b");
+        assert_eq!(
+            percent_decode("DocumentRef-a%3ASPDXRef-b"),
+            "DocumentRef-a:SPDXRef-b"
+        );
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
     }

@@ -93,8 +93,7 @@ const SPDX_TYPES: &[&str] = &[
 /// already is.
 pub fn normalise(t: &str) -> Cow<'_, str> {
     let t = t.trim();
-    if t
-        .bytes()
+    if t.bytes()
         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
     {
         return Cow::Borrowed(t);
@@ -288,9 +287,18 @@ mod tests {
 
     #[test]
     fn rdf_names_become_upper_snake_case() {
-        assert_eq!(from_rdf_name("relationshipType_dependencyOf"), "DEPENDENCY_OF");
-        assert_eq!(from_rdf_name("relationshipType_describedBy"), "DESCRIBED_BY");
-        assert_eq!(from_rdf_name("expandedFromArchive"), "EXPANDED_FROM_ARCHIVE");
+        assert_eq!(
+            from_rdf_name("relationshipType_dependencyOf"),
+            "DEPENDENCY_OF"
+        );
+        assert_eq!(
+            from_rdf_name("relationshipType_describedBy"),
+            "DESCRIBED_BY"
+        );
+        assert_eq!(
+            from_rdf_name("expandedFromArchive"),
+            "EXPANDED_FROM_ARCHIVE"
+        );
         assert_eq!(from_rdf_name("relationshipType_other"), "OTHER");
         assert_eq!(from_rdf_name("relationshipType_contains"), "CONTAINS");
     }

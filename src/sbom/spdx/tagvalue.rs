@@ -213,8 +213,13 @@ impl<'a> State<'a> {
             "DocumentName" => ing.document_name(v),
             "DocumentNamespace" => ing.namespace(v),
             "SPDXID" => self.spdxid(ing, v, line),
-            "DataLicense" | "ExternalDocumentRef" | "LicenseListVersion" | "Creator"
-            | "Created" | "CreatorComment" | "DocumentComment" => {}
+            "DataLicense"
+            | "ExternalDocumentRef"
+            | "LicenseListVersion"
+            | "Creator"
+            | "Created"
+            | "CreatorComment"
+            | "DocumentComment" => {}
 
             // Package information.
             "PackageName" => {
@@ -318,9 +323,15 @@ impl<'a> State<'a> {
                     });
                 }
             }
-            "PackageVerificationCode" | "PackageLicenseInfoFromFiles" | "PackageLicenseComments"
-            | "PackageComment" | "ExternalRefComment" | "PackageAttributionText"
-            | "ReleaseDate" | "BuiltDate" | "ValidUntilDate" => {}
+            "PackageVerificationCode"
+            | "PackageLicenseInfoFromFiles"
+            | "PackageLicenseComments"
+            | "PackageComment"
+            | "ExternalRefComment"
+            | "PackageAttributionText"
+            | "ReleaseDate"
+            | "BuiltDate"
+            | "ValidUntilDate" => {}
 
             // File information.
             "FileName" => {
@@ -352,9 +363,16 @@ impl<'a> State<'a> {
                     f.contributors.push(Str::borrowed(v));
                 }
             }
-            "FileType" | "LicenseInfoInFile" | "LicenseComments" | "FileComment"
-            | "FileNotice" | "FileAttributionText" | "FileDependency"
-            | "ArtifactOfProjectName" | "ArtifactOfProjectHomePage" | "ArtifactOfProjectURI" => {}
+            "FileType"
+            | "LicenseInfoInFile"
+            | "LicenseComments"
+            | "FileComment"
+            | "FileNotice"
+            | "FileAttributionText"
+            | "FileDependency"
+            | "ArtifactOfProjectName"
+            | "ArtifactOfProjectHomePage"
+            | "ArtifactOfProjectURI" => {}
 
             // Snippet information.
             "SnippetSPDXID" => {
@@ -366,9 +384,15 @@ impl<'a> State<'a> {
                 });
                 self.last = Last::Snippet;
             }
-            "SnippetFromFileSPDXID" | "SnippetByteRange" | "SnippetLineRange"
-            | "SnippetLicenseConcluded" | "LicenseInfoInSnippet" | "SnippetLicenseComments"
-            | "SnippetCopyrightText" | "SnippetComment" | "SnippetName"
+            "SnippetFromFileSPDXID"
+            | "SnippetByteRange"
+            | "SnippetLineRange"
+            | "SnippetLicenseConcluded"
+            | "LicenseInfoInSnippet"
+            | "SnippetLicenseComments"
+            | "SnippetCopyrightText"
+            | "SnippetComment"
+            | "SnippetName"
             | "SnippetAttributionText" => {}
 
             // Other licensing information.
@@ -389,8 +413,15 @@ impl<'a> State<'a> {
                     unknown: Vec::new(),
                 });
             }
-            "RelationshipComment" | "Annotator" | "AnnotationDate" | "AnnotationType"
-            | "SPDXREF" | "AnnotationComment" | "Reviewer" | "ReviewDate" | "ReviewComment" => {}
+            "RelationshipComment"
+            | "Annotator"
+            | "AnnotationDate"
+            | "AnnotationType"
+            | "SPDXREF"
+            | "AnnotationComment"
+            | "Reviewer"
+            | "ReviewDate"
+            | "ReviewComment" => {}
 
             _ => ing
                 .b
@@ -488,13 +519,22 @@ PackageSupplier: Huawei Technologies
         let refs: Vec<&str> = d.components.iter().map(|c| c.bom_ref.as_str()).collect();
         assert_eq!(
             refs,
-            vec!["SPDXRef-loose", "SPDXRef-app", "SPDXRef-main", "SPDXRef-other", "SPDXRef-lib"]
+            vec![
+                "SPDXRef-loose",
+                "SPDXRef-app",
+                "SPDXRef-main",
+                "SPDXRef-other",
+                "SPDXRef-lib"
+            ]
         );
         let app = &d.components[1];
         assert_eq!(app.version.as_deref(), Some("1.0"));
         assert_eq!(app.location, Location::line(12));
         assert_eq!(app.supplier.as_ref().unwrap().name, "Acme");
-        assert_eq!(app.copyright.as_deref(), Some("Copyright Acme\nand friends"));
+        assert_eq!(
+            app.copyright.as_deref(),
+            Some("Copyright Acme\nand friends")
+        );
         assert_eq!(app.purl.as_deref(), Some("pkg:generic/app@1.0"));
         assert_eq!(app.hashes[0].value, "abcd");
         // The multi-line value moved the line count on correctly.
@@ -507,9 +547,21 @@ PackageSupplier: Huawei Technologies
     fn files_after_a_package_are_contained_unless_an_explicit_relationship_says_otherwise() {
         let d = read_str(DOC).unwrap();
         let e = edges(&d);
-        assert!(e.contains(&("SPDXRef-app".into(), "contains".into(), "SPDXRef-main".into())));
-        assert!(e.contains(&("SPDXRef-lib".into(), "contains".into(), "SPDXRef-other".into())));
-        assert!(!e.contains(&("SPDXRef-app".into(), "contains".into(), "SPDXRef-other".into())));
+        assert!(e.contains(&(
+            "SPDXRef-app".into(),
+            "contains".into(),
+            "SPDXRef-main".into()
+        )));
+        assert!(e.contains(&(
+            "SPDXRef-lib".into(),
+            "contains".into(),
+            "SPDXRef-other".into()
+        )));
+        assert!(!e.contains(&(
+            "SPDXRef-app".into(),
+            "contains".into(),
+            "SPDXRef-other".into()
+        )));
         // The file before any package belongs to none.
         assert!(!e.iter().any(|(_, _, to)| to == "SPDXRef-loose"));
     }
@@ -538,7 +590,8 @@ PackageSupplier: Huawei Technologies
 
     #[test]
     fn unclosed_text_is_a_syntax_error_at_its_line() {
-        let e = read_str("SPDXVersion: SPDX-2.2\nDocumentComment: <text>never\nclosed\n").unwrap_err();
+        let e =
+            read_str("SPDXVersion: SPDX-2.2\nDocumentComment: <text>never\nclosed\n").unwrap_err();
         match e {
             IngestError::Syntax { line, .. } => assert_eq!(line, 2),
             other => panic!("{other:?}"),
@@ -566,7 +619,8 @@ PackageSupplier: Huawei Technologies
 
     #[test]
     fn crlf_line_endings_and_empty_input_read() {
-        let d = read_str("SPDXVersion: SPDX-2.2\r\nPackageName: a\r\nSPDXID: SPDXRef-a\r\n").unwrap();
+        let d =
+            read_str("SPDXVersion: SPDX-2.2\r\nPackageName: a\r\nSPDXID: SPDXRef-a\r\n").unwrap();
         assert_eq!(d.components[0].bom_ref, "SPDXRef-a");
         assert_eq!(d.components[0].name, "a");
         let d = read_str("").unwrap();
@@ -577,7 +631,11 @@ PackageSupplier: Huawei Technologies
     fn three_splits_the_rest_into_the_third_field() {
         assert_eq!(
             three("SECURITY  cpe23Type cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"),
-            (Some("SECURITY"), Some("cpe23Type"), Some("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"))
+            (
+                Some("SECURITY"),
+                Some("cpe23Type"),
+                Some("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*")
+            )
         );
         assert_eq!(three("a"), (Some("a"), None, None));
         assert_eq!(three("a b"), (Some("a"), Some("b"), None));

@@ -312,7 +312,10 @@ pub(crate) static POINTER: Shape = Shape {
 };
 pub(crate) static RANGE: Shape = Shape {
     name: "snippet range",
-    keys: &[("endPointer", Some(&POINTER)), ("startPointer", Some(&POINTER))],
+    keys: &[
+        ("endPointer", Some(&POINTER)),
+        ("startPointer", Some(&POINTER)),
+    ],
 };
 
 /// Unknown keys found somewhere below an object: (context, key).
@@ -545,8 +548,13 @@ map_visitor!(Package, "an SPDX package object", |map, p, key| {
         "packageVerificationCode" => p
             .unknown
             .extend(map.next_value_seed(Check(&VERIFICATION_CODE))?),
-        "attributionTexts" | "builtDate" | "comment" | "licenseComments"
-        | "licenseInfoFromFiles" | "releaseDate" | "validUntilDate" => {
+        "attributionTexts"
+        | "builtDate"
+        | "comment"
+        | "licenseComments"
+        | "licenseInfoFromFiles"
+        | "releaseDate"
+        | "validUntilDate" => {
             map.next_value::<IgnoredAny>()?;
         }
         LINE_KEY => p.line = Some(map.next_value::<u32>()?),
@@ -577,8 +585,14 @@ map_visitor!(Snippet, "an SPDX snippet object", |map, s, key| {
         "SPDXID" => s.spdxid = map.next_value()?,
         "ranges" => s.unknown.extend(map.next_value_seed(Check(&RANGE))?),
         "annotations" => s.unknown.extend(map.next_value_seed(Check(&ANNOTATION))?),
-        "attributionTexts" | "comment" | "copyrightText" | "licenseComments"
-        | "licenseConcluded" | "licenseInfoInSnippets" | "name" | "snippetFromFile" => {
+        "attributionTexts"
+        | "comment"
+        | "copyrightText"
+        | "licenseComments"
+        | "licenseConcluded"
+        | "licenseInfoInSnippets"
+        | "name"
+        | "snippetFromFile" => {
             map.next_value::<IgnoredAny>()?;
         }
         LINE_KEY => s.line = Some(map.next_value::<u32>()?),
@@ -586,18 +600,22 @@ map_visitor!(Snippet, "an SPDX snippet object", |map, s, key| {
     }
 });
 
-map_visitor!(Relationship, "an SPDX relationship object", |map, r, key| {
-    match &*key {
-        "spdxElementId" => r.element = map.next_value()?,
-        "relationshipType" => r.kind = map.next_value()?,
-        "relatedSpdxElement" => r.related = map.next_value()?,
-        "comment" => {
-            map.next_value::<IgnoredAny>()?;
+map_visitor!(
+    Relationship,
+    "an SPDX relationship object",
+    |map, r, key| {
+        match &*key {
+            "spdxElementId" => r.element = map.next_value()?,
+            "relationshipType" => r.kind = map.next_value()?,
+            "relatedSpdxElement" => r.related = map.next_value()?,
+            "comment" => {
+                map.next_value::<IgnoredAny>()?;
+            }
+            LINE_KEY => r.line = Some(map.next_value::<u32>()?),
+            _ => skip_unknown(&mut map, &mut r.unknown, "relationship", key)?,
         }
-        LINE_KEY => r.line = Some(map.next_value::<u32>()?),
-        _ => skip_unknown(&mut map, &mut r.unknown, "relationship", key)?,
     }
-});
+);
 
 /// Reads a whole SPDX 2 document (JSON, YAML or XML object), handing each element to `ing`.
 pub(crate) struct DocSeed<'i, 'b> {
@@ -700,4 +718,3 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
         Ok(())
     }
 }
-

@@ -234,7 +234,10 @@ struct MapAcc<'r, 'a> {
 impl<'de> MapAccess<'de> for MapAcc<'_, 'de> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
         if let MapState::LineKey = self.state {
             self.state = MapState::LineValue;
             return seed
@@ -316,8 +319,14 @@ pub fn read(text: &str, b: &mut Builder, limits: &Limits) -> Result<(), IngestEr
 fn read_root(de: &mut XmlDe<'_>, ing: &mut Ingest<'_>) -> Result<(), DeError> {
     loop {
         let (empty, name) = match de.next()? {
-            Event::Start(e) => (false, String::from_utf8_lossy(e.local_name().as_ref()).into_owned()),
-            Event::Empty(e) => (true, String::from_utf8_lossy(e.local_name().as_ref()).into_owned()),
+            Event::Start(e) => (
+                false,
+                String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
+            ),
+            Event::Empty(e) => (
+                true,
+                String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
+            ),
             Event::Eof => return Err(DeError::Eof),
             _ => continue,
         };

@@ -99,7 +99,12 @@ pub fn resolve_ref(r: &BytesRef<'_>) -> String {
 }
 
 /// A quick-xml error at byte `offset` as an ingestion error with line and column.
-pub fn xml_error(format: &'static str, text: &str, offset: usize, e: &quick_xml::Error) -> IngestError {
+pub fn xml_error(
+    format: &'static str,
+    text: &str,
+    offset: usize,
+    e: &quick_xml::Error,
+) -> IngestError {
     use quick_xml::errors::{IllFormedError, SyntaxError};
     let (line, column) = line_col(text, offset);
     match e {
