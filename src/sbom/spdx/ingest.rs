@@ -110,10 +110,22 @@ fn looks_like_url(s: &str) -> bool {
 
 /// URLs embedded in free text (`uses x from git://host/repo.git.`), trailing punctuation off.
 fn urls_in(text: &str) -> impl Iterator<Item = &str> {
-    text.split_whitespace()
+    // Most source info has no URL at all: skip the word split then.
+    let words = if memchr::memmem::find(text.as_bytes(), b"://").is_some() {
+        text
+    } else {
+        ""
+    };
+    words
+        .split_whitespace()
         .map(|w| w.trim_end_matches(['.', ',', ';', ')', ']', '"', '\'']))
         .map(|w| w.trim_start_matches(['(', '[', '"', '\'', '<']))
         .filter(|w| looks_like_url(w))
+}
+
+/// Trimmed and non-empty.
+fn part<'s>(s: &'s Option<Str<'_>>) -> Option<&'s str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn push_unique(v: &mut Vec<String>, s: &str) {
@@ -454,14 +466,7 @@ impl<'b> Ingest<'b> {
         self.n_relationships += 1;
         let loc = self.loc("relationships", idx, r.line);
         self.report_unknown(r.unknown, &loc);
-        let trimmed = |s: &Option<Str<'_>>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        let (Some(a), Some(t), Some(c)) =
-            (trimmed(&r.element), trimmed(&r.kind), trimmed(&r.related))
+        let (Some(a), Some(t), Some(c)) = (part(&r.element), part(&r.kind), part(&r.related))
         else {
             self.b.warn(
                 "incomplete-relationship",
@@ -470,7 +475,7 @@ impl<'b> Ingest<'b> {
             );
             return;
         };
-        let (mapped, known, name) = relationships::map(&t);
+        let (mapped, known, name) = relationships::map(t);
         match known {
             Known::Yes => {}
             Known::Misspelt => self.b.warn(
@@ -492,17 +497,17 @@ impl<'b> Ingest<'b> {
         }
         match mapped {
             Mapped::Describes { flip } => self.describes.push(PendingDescribes {
-                element: a,
-                related: c,
+                element: a.to_string(),
+                related: c.to_string(),
                 flip,
                 location: loc,
             }),
             Mapped::Edge { kind, flip } => {
                 let (from, to) = if flip { (c, a) } else { (a, c) };
                 if self.track_containment && kind == RelKind::Contains {
-                    self.explicit_contained.insert(to.clone());
+                    self.explicit_contained.insert(to.to_string());
                 }
-                self.b.edge_by_ref(&from, &to, kind, loc);
+                self.b.edge_by_ref(from, to, kind, loc);
             }
         }
     }

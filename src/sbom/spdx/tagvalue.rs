@@ -58,16 +58,17 @@ pub fn read(text: &str, b: &mut Builder, _limits: &Limits) -> Result<(), IngestE
         let line = &text[pos..end];
         pos = end + 1;
         let this_line = line_no;
-        let body = line.trim();
+        let body = line.trim_ascii();
         if body.is_empty() || body.starts_with('#') {
             continue;
         }
-        let Some(colon) = body.find(':') else {
+        let Some(colon) = memchr(b':', body.as_bytes()) else {
             st.malformed(&mut ing, body, this_line);
             continue;
         };
-        let tag = body[..colon].trim_end();
-        let mut value = body[colon + 1..].trim();
+        // `:` is ASCII, so both slices start and end on char boundaries.
+        let tag = body[..colon].trim_ascii_end();
+        let mut value = body[colon + 1..].trim_ascii();
         if let Some(rest) = value.strip_prefix("<text>") {
             if let Some(close) = rest.find("</text>") {
                 value = &rest[..close];
@@ -127,15 +128,21 @@ fn checksum(v: &str) -> Checksum<'_> {
     }
 }
 
-/// Up to three whitespace-separated fields; the third takes the rest of the value.
+fn is_blank(c: u8) -> bool {
+    c == b' ' || c == b'\t'
+}
+
+/// Up to three blank-separated fields; the third takes the rest of the value.
 fn three(v: &str) -> (Option<&str>, Option<&str>, Option<&str>) {
-    let v = v.trim();
-    let (a, rest) = match v.find(char::is_whitespace) {
-        Some(i) => (&v[..i], v[i..].trim_start()),
+    // Splitting at ASCII blanks keeps every slice on a char boundary.
+    let v = v.trim_ascii();
+    let split = |s: &str| -> Option<usize> { s.bytes().position(is_blank) };
+    let (a, rest) = match split(v) {
+        Some(i) => (&v[..i], v[i..].trim_ascii_start()),
         None => return (Some(v).filter(|x| !x.is_empty()), None, None),
     };
-    let (b, c) = match rest.find(char::is_whitespace) {
-        Some(i) => (&rest[..i], rest[i..].trim()),
+    let (b, c) = match split(rest) {
+        Some(i) => (&rest[..i], rest[i..].trim_ascii()),
         None => (rest, ""),
     };
     (
@@ -629,6 +636,7 @@ PackageSupplier: Huawei Technologies
 
     #[test]
     fn three_splits_the_rest_into_the_third_field() {
+        assert_eq!(three("a\tb  c d"), (Some("a"), Some("b"), Some("c d")));
         assert_eq!(
             three("SECURITY  cpe23Type cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"),
             (

@@ -130,7 +130,8 @@ enum KeyName<'a> {
 struct ValueDe<'r, 'a> {
     de: &'r mut XmlDe<'a>,
     empty: bool,
-    line: u32,
+    /// Byte offset of the start tag (its line is only counted when a map asks for it).
+    pos: usize,
 }
 
 impl<'de> Deserializer<'de> for ValueDe<'_, 'de> {
@@ -144,14 +145,24 @@ impl<'de> Deserializer<'de> for ValueDe<'_, 'de> {
         let mut text = TextAcc::default();
         loop {
             match self.de.next()? {
-                Event::Text(t) => text.push(t.xml10_content().map_err(|e| DeError::Xml(e.into()))?),
+                Event::Text(t) => {
+                    // The input is already UTF-8: take the slice itself unless line ends need
+                    // normalising.
+                    let raw: &[u8] = &t;
+                    match reborrow(self.de.text, raw) {
+                        Some(s) if memchr::memchr(b'\r', raw).is_none() => {
+                            text.push(std::borrow::Cow::Borrowed(s))
+                        }
+                        _ => text.push(t.xml10_content().map_err(|e| DeError::Xml(e.into()))?),
+                    }
+                }
                 Event::CData(c) => text.push(c.decode().map_err(|e| DeError::Xml(e.into()))?),
                 Event::GeneralRef(r) => text.push_str(&resolve_ref(&r)),
                 e @ (Event::Start(_) | Event::Empty(_)) => {
                     self.de.put_back(e);
                     return visitor.visit_map(MapAcc {
                         de: self.de,
-                        line: self.line,
+                        pos: self.pos,
                         state: MapState::LineKey,
                     });
                 }
@@ -220,14 +231,14 @@ impl<'de> Deserializer<'de> for ValueDe<'_, 'de> {
 enum MapState {
     LineKey,
     LineValue,
-    Child { empty: bool, line: u32 },
+    Child { empty: bool, pos: usize },
     Between,
 }
 
 /// The children of an element, as map entries.
 struct MapAcc<'r, 'a> {
     de: &'r mut XmlDe<'a>,
-    line: u32,
+    pos: usize,
     state: MapState,
 }
 
@@ -255,10 +266,9 @@ impl<'de> MapAccess<'de> for MapAcc<'_, 'de> {
                 Event::Eof => return Err(DeError::Eof),
                 _ => continue,
             };
-            let line = self.de.line();
             self.state = MapState::Child {
                 empty: raw_empty,
-                line,
+                pos: self.de.pos,
             };
             return match name {
                 KeyName::Borrowed(s) => seed.deserialize(BorrowedStrDeserializer::new(s)).map(Some),
@@ -269,11 +279,14 @@ impl<'de> MapAccess<'de> for MapAcc<'_, 'de> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         match std::mem::replace(&mut self.state, MapState::Between) {
-            MapState::LineValue => seed.deserialize(U32Deserializer::new(self.line)),
-            MapState::Child { empty, line } => seed.deserialize(ValueDe {
+            MapState::LineValue => {
+                let line = self.de.lines.line_at(self.pos);
+                seed.deserialize(U32Deserializer::new(line))
+            }
+            MapState::Child { empty, pos } => seed.deserialize(ValueDe {
                 de: self.de,
                 empty,
-                line,
+                pos,
             }),
             MapState::LineKey | MapState::Between => {
                 Err(de::Error::custom("value requested before its key"))
@@ -330,15 +343,16 @@ fn read_root(de: &mut XmlDe<'_>, ing: &mut Ingest<'_>) -> Result<(), DeError> {
             Event::Eof => return Err(DeError::Eof),
             _ => continue,
         };
-        let line = de.line();
+        let pos = de.pos;
         if name != "Document" {
+            let line = de.line();
             ing.b.warn(
                 "unexpected-root",
                 format!("the root element is <{name}>, not <Document>; read as the document"),
                 Location::line(line),
             );
         }
-        return DocSeed { ing }.deserialize(ValueDe { de, empty, line });
+        return DocSeed { ing }.deserialize(ValueDe { de, empty, pos });
     }
 }
 
