@@ -351,6 +351,12 @@ impl<'b> Ingest<'b> {
             let (Some(kind), Some(locator)) = (value(&r.kind), value(&r.locator)) else {
                 continue;
             };
+            // A document-defined type is `LocationRef-x` in tag-value and
+            // `<namespace>#LocationRef-x` elsewhere: keep the short form.
+            let kind = match kind.rsplit_once('#') {
+                Some((_, frag)) if frag.starts_with("LocationRef-") => frag,
+                _ => kind,
+            };
             if kind.eq_ignore_ascii_case("purl") {
                 match &c.purl {
                     None => c.purl = Some(locator.to_string()),

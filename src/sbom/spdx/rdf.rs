@@ -1146,6 +1146,32 @@ mod tests {
     }
 
     #[test]
+    fn empty_and_non_spdx_rdf_read_cleanly() {
+        assert!(matches!(read_str(""), Err(IngestError::Empty)));
+        let d = read_str(r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="x"/></rdf:RDF>"#)
+            .unwrap();
+        assert!(d.components.is_empty());
+        assert!(d.warnings.iter().any(|w| w.code == "missing-spdx-version"));
+    }
+
+    #[test]
+    fn blank_node_packages_get_node_ids() {
+        let t = r#"<rdf:RDF xmlns:spdx="http://spdx.org/rdf/terms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <spdx:Package rdf:nodeID="n1"><spdx:name>a</spdx:name>
+    <spdx:relationship><spdx:Relationship>
+      <spdx:relationshipType rdf:resource="http://spdx.org/rdf/terms#relationshipType_dependsOn"/>
+      <spdx:relatedSpdxElement rdf:nodeID="n2"/>
+    </spdx:Relationship></spdx:relationship>
+  </spdx:Package>
+  <spdx:Package rdf:nodeID="n2"><spdx:name>b</spdx:name></spdx:Package>
+</rdf:RDF>"#;
+        let d = read_str(t).unwrap();
+        assert_eq!(d.components[0].bom_ref, "_:n1");
+        assert_eq!(d.relationships.len(), 1);
+        assert_eq!(d.component(d.relationships[0].to).name, "b");
+    }
+
+    #[test]
     fn percent_escapes_decode() {
         assert_eq!(
             percent_decode("DocumentRef-a%3ASPDXRef-b"),

@@ -341,7 +341,7 @@ const FULL: &str = r#"{
         {"referenceCategory": "SECURITY", "referenceType": "cpe22Type", "referenceLocator": "cpe:/a:acme:app:1.0"},
         {"referenceCategory": "SECURITY", "referenceType": "swid", "referenceLocator": "swid:2df9de35-0aff-4a86-ace6-f7dddd1ade4c"},
         {"referenceCategory": "SECURITY", "referenceType": "advisory", "referenceLocator": "https://nvd.example/CVE-1"},
-        {"referenceCategory": "OTHER", "referenceType": "LocationRef-acmeforge", "referenceLocator": "acmecorp/acmenator/4.1.3"}
+        {"referenceCategory": "OTHER", "referenceType": "https://example.com/demo-1#LocationRef-acmeforge", "referenceLocator": "acmecorp/acmenator/4.1.3"}
       ],
       "checksums": [{"algorithm": "SHA-256", "checksumValue": "ABCD"}],
       "licenseConcluded": "MIT",

@@ -479,6 +479,22 @@ mod tests {
     }
 
     #[test]
+    fn empty_and_rootless_inputs_are_clean_errors() {
+        assert!(matches!(read_str(""), Err(IngestError::Truncated { .. })));
+        assert!(matches!(
+            read_str("<?xml version='1.0'?><!-- nothing -->"),
+            Err(IngestError::Truncated { .. })
+        ));
+    }
+
+    #[test]
+    fn other_root_is_read_with_a_warning() {
+        let d = read_str("<Doc><spdxVersion>SPDX-2.2</spdxVersion></Doc>").unwrap();
+        assert!(d.warnings.iter().any(|w| w.code == "unexpected-root"));
+        assert_eq!(d.spec_version, "2.2");
+    }
+
+    #[test]
     fn wrong_shape_is_a_type_error() {
         let e = read_str("<Document><packages>text</packages></Document>").unwrap_err();
         assert!(matches!(e, IngestError::Type { .. }), "{e:?}");
