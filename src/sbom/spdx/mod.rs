@@ -1,9 +1,9 @@
 //! SPDX 2.0–2.3 readers: JSON, YAML, XML, tag-value and RDF/XML.
 //!
 //! All five serialisations end up in the same place: JSON, YAML and XML share the serde wire
-//! visitors of [`wire`] (XML through a small streaming deserializer, [`xml`]); tag-value
-//! ([`tagvalue`]) and RDF/XML ([`rdf`]) fill the same wire structs by hand. Every wire element
-//! then goes through [`ingest::Ingest`], the single field mapping to the model, and every
+//! visitors of `wire` (XML through a small streaming deserializer, `xml`); tag-value
+//! (`tagvalue`) and RDF/XML (`rdf`) fill the same wire structs by hand. Every wire element
+//! then goes through `ingest::Ingest`, the single field mapping to the model, and every
 //! relationship through [`relationships::map`], the single relationship mapping. This module
 //! owns nothing but the entry points.
 
