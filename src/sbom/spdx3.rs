@@ -1,9 +1,0 @@
-//! SPDX 3.0 JSON-LD. Placeholder until the reader lands.
-
-use crate::sbom::{Builder, IngestError, Limits};
-
-pub fn read(_text: &str, _b: &mut Builder, _limits: &Limits) -> Result<(), IngestError> {
-    Err(IngestError::Unsupported {
-        what: "format (reader not built yet)".into(),
-    })
-}
