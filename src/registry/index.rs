@@ -898,6 +898,378 @@ fn purl_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::OnceLock;
+
+    fn fixture() -> &'static Registry {
+        static REG: OnceLock<Registry> = OnceLock::new();
+        REG.get_or_init(|| {
+            let dir =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registry");
+            Registry::load_dir(&dir).unwrap()
+        })
+    }
+
+    /// (vendor id, product id, OEM id, kind, confidence) of a hit.
+    type HitSummary = (
+        String,
+        Option<String>,
+        Option<String>,
+        IdentifierKind,
+        Confidence,
+    );
+
+    /// A sortable summary of each hit.
+    fn summary(hits: &[Hit<'_>]) -> Vec<HitSummary> {
+        let reg = fixture();
+        let mut v: Vec<_> = hits
+            .iter()
+            .map(|h| {
+                (
+                    reg.vendor(h.vendor).id.clone(),
+                    h.product.map(|p| reg.product(p).id.clone()),
+                    h.oem.map(|o| reg.oem(o).id.clone()),
+                    h.kind,
+                    h.confidence,
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        v
+    }
+
+    fn vendors(hits: &[Hit<'_>]) -> Vec<String> {
+        let mut v: Vec<String> = hits
+            .iter()
+            .map(|h| fixture().vendor(h.vendor).id.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    fn purl(s: &str) -> Vec<Hit<'static>> {
+        let p = Purl::parse(s).unwrap();
+        fixture().index().match_purl(&p)
+    }
+
+    #[test]
+    fn cpe_vendor_and_product_fields_hit_with_high_confidence() {
+        let idx = fixture().index();
+        let c = Cpe::parse("cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*").unwrap();
+        let s = summary(&idx.match_cpe(&c));
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s
+            .iter()
+            .all(|h| h.0 == "kaspersky" && h.4 == Confidence::High));
+        assert!(s
+            .iter()
+            .any(|h| h.1.as_deref() == Some("kaspersky-anti-virus")));
+        let c = Cpe::parse("cpe:/a:kaspersky_lab:kaspersky_anti-virus").unwrap();
+        assert_eq!(vendors(&idx.match_cpe(&c)), ["kaspersky"]);
+        let c = Cpe::parse("cpe:2.3:a:kasperskyx:anti-virus:1:*:*:*:*:*:*:*").unwrap();
+        assert!(idx.match_cpe(&c).is_empty());
+    }
+
+    #[test]
+    fn an_embedding_product_hits_both_its_maker_and_the_oem_relation() {
+        let idx = fixture().index();
+        let c = Cpe::parse("cpe:2.3:o:juniper:junos:10.4:*:*:*:*:*:*:*").unwrap();
+        let s = summary(&idx.match_cpe(&c));
+        assert_eq!(
+            s,
+            vec![
+                (
+                    "juniper".into(),
+                    None,
+                    None,
+                    IdentifierKind::CpeVendor,
+                    Confidence::High
+                ),
+                (
+                    "kaspersky".into(),
+                    Some("kaspersky-anti-virus-sdk".into()),
+                    Some("juniper-srx-kaspersky-av".into()),
+                    IdentifierKind::CpeProduct,
+                    Confidence::High
+                ),
+            ]
+        );
+        let oem = fixture().oem(idx.match_cpe(&c).iter().find_map(|h| h.oem).unwrap());
+        assert!(oem.versions.as_ref().unwrap().contains("10.4"));
+        assert!(!oem.versions.as_ref().unwrap().contains("18.4R1"));
+    }
+
+    #[test]
+    fn purl_namespaces_match_on_dot_and_slash_boundaries_only() {
+        assert_eq!(
+            vendors(&purl("pkg:maven/com.huawei.hms/push@6.11.0.300")),
+            ["huawei"]
+        );
+        assert_eq!(
+            vendors(&purl("pkg:maven/com.huawei.hms.foo/bar@1")),
+            ["huawei"]
+        );
+        assert_eq!(vendors(&purl("pkg:maven/COM.Huawei.HMS/push")), ["huawei"]);
+        assert!(purl("pkg:maven/com.huawei.hmsx/push@1").is_empty());
+        assert!(purl("pkg:maven/com.huawei/hms@1").is_empty());
+        assert!(
+            purl("pkg:npm/com.huawei.hms/push@1").is_empty(),
+            "type must match"
+        );
+        for s in [
+            "pkg:npm/@kaspersky/hexa-ui@1.2.3",
+            "pkg:npm/%40kaspersky/hexa-ui",
+        ] {
+            let h = purl(s);
+            assert_eq!(summary(&h)[0].1.as_deref(), Some("kaspersky-uif"), "{s}");
+            assert_eq!(h[0].confidence, Confidence::High);
+        }
+        assert!(purl("pkg:npm/@kasperskyx/hexa-ui").is_empty());
+        assert_eq!(
+            summary(&purl(
+                "pkg:maven/com.kaspersky.android-components/kaspresso@1.5"
+            ))[0]
+                .1
+                .as_deref(),
+            Some("kaspresso")
+        );
+    }
+
+    #[test]
+    fn purl_repository_qualifiers_hit_repository_rules() {
+        let s = summary(&purl(
+            "pkg:maven/org.example/lib@1?repository_url=https://developer.huawei.com/repo/",
+        ));
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(
+            (s[0].3, s[0].4),
+            (IdentifierKind::Repository, Confidence::Medium)
+        );
+        assert!(purl(
+            "pkg:maven/org.example/lib@1?repository_url=https://developer.huawei.com/repository"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn party_names_match_after_normalisation() {
+        let idx = fixture().index();
+        let h = idx.match_name("AO Kaspersky Lab");
+        assert!(
+            h.iter()
+                .any(|h| h.entity.is_some() && h.confidence == Confidence::High),
+            "{h:?}"
+        );
+        assert_eq!(
+            vendors(&idx.match_name("KASPERSKY LAB, INC.")),
+            ["kaspersky"]
+        );
+        assert_eq!(
+            vendors(&idx.match_name("ＫＡＳＰＥＲＳＫＹ")),
+            ["kaspersky"]
+        );
+        let alias = idx.match_name("АО «Лаборатория Касперского»");
+        assert_eq!(vendors(&alias), ["kaspersky"]);
+        assert!(alias.iter().all(|h| h.confidence == Confidence::Medium));
+        assert_eq!(vendors(&idx.match_name("华为技术有限公司")), ["huawei"]);
+        assert_eq!(
+            vendors(&idx.match_name("Kasper Systems Inc.")),
+            ["kasper-systems"]
+        );
+        assert!(idx.match_name("Kaspersky Systems").is_empty());
+        assert!(idx.match_name("Juniper").is_empty());
+        assert!(idx.match_name("").is_empty());
+    }
+
+    #[test]
+    fn hosts_match_their_domain_and_parent_domains_only() {
+        let idx = fixture().index();
+        let h = idx.match_domain("dnl-01.geo.Kaspersky.com.");
+        assert_eq!(vendors(&h), ["kaspersky"]);
+        assert_eq!(h[0].confidence, Confidence::Low);
+        assert!(idx.match_domain("notkaspersky.com").is_empty());
+        assert!(idx.match_domain("kaspersky.com.evil.example").is_empty());
+        assert!(idx.match_domain("com").is_empty());
+        assert_eq!(
+            vendors(&idx.match_url("https://usa.kaspersky.com/downloads?x=1")),
+            ["kaspersky"]
+        );
+        assert_eq!(
+            vendors(&idx.match_url("git@github.com:KasperskyLab/Kaspresso.git")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            vendors(&idx.match_email("Kaspersky <noreply@Kaspersky.COM>")),
+            ["kaspersky"]
+        );
+        assert!(idx.match_email("not-an-address").is_empty());
+        let status = idx.match_domain("www.hikvision.com")[0].status;
+        assert_eq!(status, Status::Unconfirmed);
+    }
+
+    #[test]
+    fn urls_hit_domains_and_repositories() {
+        let idx = fixture().index();
+        let s =
+            summary(&idx.match_url(
+                "https://developer.huawei.com/repo/com/huawei/hms/push/6.1/push-6.1.aar",
+            ));
+        let kinds: Vec<IdentifierKind> = s.iter().map(|h| h.3).collect();
+        assert_eq!(kinds.len(), 2, "{s:?}");
+        assert!(
+            kinds.contains(&IdentifierKind::Domain) && kinds.contains(&IdentifierKind::Repository)
+        );
+    }
+
+    #[test]
+    fn file_names_match_exactly_or_by_glob_case_insensitively() {
+        let idx = fixture().index();
+        let one = |p: &str| {
+            summary(&idx.match_file_name(p))
+                .into_iter()
+                .map(|h| h.1)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            one("C:\\Program Files\\Kaspersky\\KAVEHOST.EXE"),
+            [Some("kaspersky-scan-engine".to_string())]
+        );
+        assert_eq!(
+            one("libs/KL_Mobile_SDK_Android_5.18.0.215_FullRelease.aar"),
+            [Some("kaspersky-mobile-security-sdk".to_string())]
+        );
+        assert_eq!(
+            one("kl_base_sdk_android_1.aar"),
+            [Some("kaspersky-mobile-security-sdk".to_string())]
+        );
+        assert!(one("KL_Mobile_SDK_iOS.aar").is_empty());
+        assert!(one("kavehost.exe.bak").is_empty());
+        assert_eq!(
+            one("BOOT-INF/classes/com/kavsdk/antivirus/Antivirus.class"),
+            [Some("kaspersky-mobile-security-sdk".to_string())]
+        );
+        assert!(one("com/kavsdkx/Antivirus.class").is_empty());
+        assert_eq!(
+            idx.match_file_name("HCNetSDK.dll")[0].confidence,
+            Confidence::Medium
+        );
+    }
+
+    #[test]
+    fn java_packages_match_on_segment_boundaries() {
+        let idx = fixture().index();
+        assert_eq!(
+            vendors(&idx.match_java_package("com.kavsdk.antivirus.Antivirus")),
+            ["kaspersky"]
+        );
+        assert_eq!(
+            vendors(&idx.match_java_package("com.kavsdk")),
+            ["kaspersky"]
+        );
+        assert!(idx.match_java_package("com.kavsdkexample").is_empty());
+        assert!(idx.match_java_package("com").is_empty());
+        // A Maven group id is a Java package too.
+        let s = summary(&purl("pkg:maven/com.kavsdk/sdk@5"));
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].3, IdentifierKind::JavaPackage);
+    }
+
+    #[test]
+    fn text_matches_whole_words_only() {
+        let idx = fixture().index();
+        let s = summary(&idx.match_text("Firewall using the kaspersky-lab-engine for AV."));
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(
+            (s[0].2.as_deref(), s[0].3, s[0].4),
+            (
+                Some("juniper-srx-kaspersky-av"),
+                IdentifierKind::Keyword,
+                Confidence::Low
+            )
+        );
+        assert!(idx.match_text("kaspersky-lab-engines are many").is_empty());
+        assert!(idx.match_text("xkaspersky-lab-engine").is_empty());
+        let s = summary(&idx.match_text("Ships the KAV SDK v8"));
+        assert_eq!(
+            (s[0].1.as_deref(), s[0].4),
+            (Some("kaspersky-anti-virus-sdk"), Confidence::Medium)
+        );
+        assert_eq!(
+            vendors(&idx.match_text("wrapper around hcnetsdk for Python")),
+            ["hikvision"]
+        );
+        assert_eq!(
+            vendors(&idx.match_text("calls NET_DVR_Init() first")),
+            ["hikvision"]
+        );
+        assert!(idx.match_text("").is_empty());
+    }
+
+    #[test]
+    fn component_names_match_products_whole() {
+        let idx = fixture().index();
+        let s = summary(&idx.match_component_name("kaspersky anti-virus sdk"));
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(
+            (s[0].1.as_deref(), s[0].4),
+            (Some("kaspersky-anti-virus-sdk"), Confidence::Medium)
+        );
+        assert!(idx
+            .match_component_name("kaspersky anti-virus sdk wrapper")
+            .is_empty());
+    }
+
+    #[test]
+    fn swid_regids_match_and_carry_the_weaker_status() {
+        let idx = fixture().index();
+        let h = idx.match_swid(Some("regid.1997-10.com.kaspersky"), None);
+        assert_eq!(vendors(&h), ["kaspersky"]);
+        assert_eq!(
+            (h[0].confidence, h[0].status),
+            (Confidence::High, Status::Unconfirmed)
+        );
+        assert_eq!(
+            vendors(&idx.match_swid(None, Some("regid.1997-10.com.kaspersky_KIS_21.3"))),
+            ["kaspersky"]
+        );
+        assert!(idx
+            .match_swid(None, Some("regid.1997-10.com.kasperskyx_KIS"))
+            .is_empty());
+    }
+
+    #[test]
+    fn hashes_match_whatever_the_algorithm_spelling() {
+        let files: Vec<crate::registry::SourceFile> = [
+            ("registry.toml", "[registry]\nversion = \"1\"\nserial = 1\n"),
+            ("sources.toml", "[sources.s]\ntitle = \"T\"\npublisher = \"P\"\ndate = \"2020\"\ndocument = \"D\"\n"),
+            ("designations.toml", ""),
+            ("countries.toml", "[countries]\nUS = \"United States\"\n"),
+            ("vendors/acme.toml", "id = \"acme\"\nname = \"Acme\"\nkind = \"vendor\"\nhq_country = \"US\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n\
+                [[identifier]]\nkind = \"hash\"\nvalue = \"sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n"),
+        ]
+        .into_iter()
+        .map(|(p, t)| crate::registry::SourceFile { path: p.into(), text: t.to_string().into() })
+        .collect();
+        let reg = Registry::from_files(files, "test".into(), Vec::new()).unwrap();
+        let idx = Index::build(&reg);
+        let v = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        for alg in ["SHA-256", "sha256", "SHA256", "sha_256"] {
+            let h = idx.match_hash(alg, v);
+            assert_eq!(h.len(), 1, "{alg}");
+            assert_eq!(h[0].confidence, Confidence::High);
+        }
+        assert!(idx.match_hash("SHA-1", v).is_empty());
+        assert!(idx.match_hash("SHA-256", &v.replace('e', "f")).is_empty());
+    }
+
+    #[test]
+    fn every_hit_names_its_rule_as_written() {
+        let idx = fixture().index();
+        let h = idx.match_file_name("KL_Mobile_SDK_Android_1.aar");
+        assert_eq!(h[0].rule, "KL_Mobile_SDK_Android_*.aar");
+        assert_eq!(h[0].kind, IdentifierKind::FileName);
+        assert!(idx.stats().rules > 30);
+    }
 
     #[test]
     fn globs_match_case_folded_names_with_stars_and_question_marks() {

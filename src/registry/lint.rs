@@ -1176,7 +1176,421 @@ pub fn check_identifier(kind: IdentifierKind, v: &str) -> Result<Option<String>,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::{check, SourceFile};
     use IdentifierKind as K;
+
+    const REGISTRY: &str = "[registry]\nversion = \"1\"\nserial = 1\n";
+    const SOURCES: &str = "[sources.s]\ntitle = \"T\"\npublisher = \"P\"\ndate = \"2020\"\nurl = \"https://example.invalid/s\"\n";
+    const DESIGNATIONS: &str = "[[designation]]\nid = \"d\"\ntitle = \"D\"\nauthority = \"A\"\njurisdiction = \"US\"\nscope = \"named-entities\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n";
+    const COUNTRIES: &str =
+        "[countries]\nUS = \"United States\"\nRU = \"Russia\"\nGB = \"United Kingdom\"\n";
+
+    fn vendor(id: &str, extra: &str) -> (String, String) {
+        (
+            format!("vendors/{id}.toml"),
+            format!("id = \"{id}\"\nname = \"{id}\"\nkind = \"vendor\"\nhq_country = \"US\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n{extra}"),
+        )
+    }
+
+    /// Problems of a registry made of the base files, with `replace` overriding or adding files.
+    fn problems(replace: &[(String, String)]) -> Vec<Problem> {
+        let mut files: Vec<(String, String)> = vec![
+            ("registry.toml".into(), REGISTRY.into()),
+            ("sources.toml".into(), SOURCES.into()),
+            ("designations.toml".into(), DESIGNATIONS.into()),
+            ("countries.toml".into(), COUNTRIES.into()),
+        ];
+        for (p, t) in replace {
+            files.retain(|(q, _)| q != p);
+            files.push((p.clone(), t.clone()));
+        }
+        let files: Vec<SourceFile> = files
+            .into_iter()
+            .map(|(path, text)| SourceFile {
+                path,
+                text: text.into(),
+            })
+            .collect();
+        check(&files).problems
+    }
+
+    fn codes(p: &[Problem]) -> Vec<(&'static str, String, String)> {
+        p.iter()
+            .map(|p| (p.code, p.file.clone(), p.key.clone()))
+            .collect()
+    }
+
+    fn has(p: &[Problem], code: &str, file: &str, key: &str) -> bool {
+        p.iter()
+            .any(|p| p.code == code && p.file == file && p.key == key)
+    }
+
+    #[test]
+    fn a_minimal_registry_is_clean() {
+        let p = problems(&[vendor(
+            "acme",
+            "[[designation]]\nid = \"d\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n",
+        )]);
+        assert!(p.is_empty(), "{p:#?}");
+    }
+
+    #[test]
+    fn names_that_collide_across_vendors_are_errors() {
+        let p = problems(&[
+            vendor("acme", "[[entity]]\nname = \"Acme Holding GmbH\"\nrelation = \"parent\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n"),
+            vendor("other", "[[identifier]]\nkind = \"name\"\nvalue = \"ACME holding, Inc.\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n"),
+        ]);
+        assert!(
+            has(
+                &p,
+                "name-collision",
+                "vendors/other.toml",
+                "identifier[0].value"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn a_collision_with_a_lookalike_is_only_a_note() {
+        let (path, text) = vendor("kasper", "[[identifier]]\nkind = \"name\"\nvalue = \"Acme Ltd\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n");
+        let text = text.replace("kind = \"vendor\"", "kind = \"lookalike\"");
+        let p = problems(&[vendor("acme", ""), (path, text)]);
+        assert!(
+            has(
+                &p,
+                "lookalike-name",
+                "vendors/kasper.toml",
+                "identifier[0].value"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(p.iter().all(|p| !p.is_error()), "{p:#?}");
+    }
+
+    #[test]
+    fn product_names_that_collide_across_vendors_are_errors() {
+        let prod = |id: &str| {
+            format!("[[product]]\nid = \"{id}\"\nname = \"Super Scanner\"\nkind = \"sdk\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n")
+        };
+        let p = problems(&[vendor("acme", &prod("a")), vendor("bcme", &prod("b"))]);
+        assert!(
+            has(&p, "name-collision", "vendors/bcme.toml", "product[0].name"),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn ids_must_be_unique_and_well_formed() {
+        let prod = "[[product]]\nid = \"same\"\nname = \"X one\"\nkind = \"sdk\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n";
+        let (p2, t2) = vendor("bcme", &prod.replace("X one", "Y two"));
+        let p = problems(&[vendor("acme", prod), (p2, t2), vendor("Bad_Id", "")]);
+        assert!(
+            has(&p, "duplicate-id", "vendors/bcme.toml", "product[0].id"),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(
+            has(&p, "bad-id", "vendors/Bad_Id.toml", "id"),
+            "{:#?}",
+            codes(&p)
+        );
+        let dup_source =
+            "[sources.s]\ntitle = \"T\"\npublisher = \"P\"\ndate = \"2020\"\ndocument = \"X\"\n";
+        let p = problems(&[("countries.toml".into(), format!("{COUNTRIES}{dup_source}"))]);
+        assert!(
+            has(&p, "duplicate-id", "countries.toml", "sources.s"),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn the_file_stem_must_be_the_vendor_id() {
+        let (_, text) = vendor("acme", "");
+        let p = problems(&[("vendors/acme-corp.toml".into(), text)]);
+        assert!(
+            has(&p, "file-stem-mismatch", "vendors/acme-corp.toml", "id"),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn country_codes_must_be_in_countries_toml() {
+        let p = problems(&[vendor(
+            "acme",
+            "ultimate_parent_country = \"UK\"\n[[entity]]\nname = \"Acme\"\ncountry = \"ru\"\nrelation = \"parent\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n",
+        )]);
+        let uk = p
+            .iter()
+            .find(|p| p.key == "ultimate_parent_country")
+            .unwrap();
+        assert!(uk.message.contains("\"GB\""), "{}", uk.message);
+        let ru = p.iter().find(|p| p.key == "entity[0].country").unwrap();
+        assert!(ru.message.contains("upper case"), "{}", ru.message);
+        let groups = "[[group]]\nid = \"g\"\ntitle = \"G\"\nmembers = [\"US\", \"XX\"]\nstatus = \"confirmed\"\nsources = [\"s\"]\n";
+        let p = problems(&[(
+            "countries.toml".into(),
+            format!("{COUNTRIES}{groups}x = 1\n"),
+        )]);
+        assert!(
+            has(&p, "unknown-key", "countries.toml", "group[0].x"),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(
+            has(
+                &p,
+                "unknown-country",
+                "countries.toml",
+                "group[0].members[1]"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        let p = problems(&[(
+            "designations.toml".into(),
+            DESIGNATIONS.replace("\"US\"", "\"EU\""),
+        )]);
+        assert!(
+            has(
+                &p,
+                "unknown-country",
+                "designations.toml",
+                "designation[0].jurisdiction"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn every_claim_needs_defined_sources() {
+        let p = problems(&[vendor(
+            "acme",
+            "[[identifier]]\nkind = \"domain\"\nvalue = \"acme.example\"\nstatus = \"confirmed\"\n\n[[entity]]\nname = \"Acme\"\nrelation = \"parent\"\nstatus = \"confirmed\"\nsources = [\"s\", \"t\"]\n",
+        )]);
+        assert!(
+            has(
+                &p,
+                "no-sources",
+                "vendors/acme.toml",
+                "identifier[0].sources"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(
+            has(
+                &p,
+                "unknown-source",
+                "vendors/acme.toml",
+                "entity[0].sources[1]"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        let (path, text) = vendor("acme", "");
+        let p = problems(&[(path, text.replace("sources = [\"s\"]\n", ""))]);
+        assert!(
+            has(&p, "no-sources", "vendors/acme.toml", "sources"),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn sources_must_be_complete_and_cited() {
+        let p = problems(&[(
+            "sources.toml".into(),
+            format!(
+                "{SOURCES}[sources.half]\ntitle = \"T\"\ndate = \"2020-13\"\nurl = \"ftp://x\"\n"
+            ),
+        )]);
+        let inc = p.iter().find(|p| p.code == "incomplete-source").unwrap();
+        assert_eq!(inc.key, "sources.half");
+        assert!(inc.message.contains("publisher"), "{}", inc.message);
+        assert!(
+            has(&p, "bad-date", "sources.toml", "sources.half.date"),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(
+            has(&p, "bad-url", "sources.toml", "sources.half.url"),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(
+            has(&p, "unused-source", "sources.toml", "sources.half"),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn references_must_resolve() {
+        let extra = "[[designation]]\nid = \"dd\"\nproducts = [\"nope\"]\nstatus = \"confirmed\"\nsources = [\"s\"]\n\n\
+            [[product]]\nid = \"engine\"\nname = \"Acme Engine\"\nkind = \"oem-engine\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n\n\
+            [[oem]]\nid = \"o\"\nembedder = \"B\"\nembedder_vendor = \"bcme\"\nproduct = \"B box\"\nengine = \"engin\"\n\
+            identifiers = [{ kind = \"keyword\", value = \"acme-engine\", status = \"confirmed\", sources = [\"s\"] }]\n\
+            versions = \">= 2, <\"\nfrom = \"2012\"\nuntil = \"2010\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n";
+        let p = problems(&[vendor("acme", extra)]);
+        assert!(
+            has(
+                &p,
+                "dangling-reference",
+                "vendors/acme.toml",
+                "designation[0].id"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(
+            has(
+                &p,
+                "dangling-reference",
+                "vendors/acme.toml",
+                "designation[0].products[0]"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(
+            has(
+                &p,
+                "dangling-reference",
+                "vendors/acme.toml",
+                "oem[0].embedder_vendor"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        let engine = p.iter().find(|p| p.key == "oem[0].engine").unwrap();
+        assert!(
+            engine.message.contains("did you mean \"engine\""),
+            "{}",
+            engine.message
+        );
+        assert!(
+            has(
+                &p,
+                "bad-version-range",
+                "vendors/acme.toml",
+                "oem[0].versions"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(
+            has(&p, "bad-date", "vendors/acme.toml", "oem[0].until"),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn unconfirmed_designations_are_flagged_as_warnings() {
+        let p = problems(&[
+            (
+                "designations.toml".into(),
+                DESIGNATIONS.replace("status = \"confirmed\"", "status = \"unconfirmed\""),
+            ),
+            vendor(
+                "acme",
+                "[[designation]]\nid = \"d\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n",
+            ),
+            vendor(
+                "bcme",
+                "[[designation]]\nid = \"d\"\nstatus = \"unconfirmed\"\nsources = [\"s\"]\n",
+            ),
+        ]);
+        let w: Vec<_> = p
+            .iter()
+            .filter(|p| p.code == "unconfirmed-designation")
+            .collect();
+        assert_eq!(w.len(), 1, "{p:#?}");
+        assert_eq!(
+            (w[0].file.as_str(), w[0].key.as_str()),
+            ("designations.toml", "designation[0].status")
+        );
+        assert!(p.iter().all(|p| !p.is_error()), "{p:#?}");
+        let p = problems(&[vendor(
+            "acme",
+            "[[designation]]\nid = \"d\"\nstatus = \"unconfirmed\"\nsources = [\"s\"]\n",
+        )]);
+        assert!(
+            has(
+                &p,
+                "unconfirmed-designation",
+                "vendors/acme.toml",
+                "designation[0].status"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn use_context_goes_with_its_scope_only() {
+        let uc = DESIGNATIONS.replace(
+            "scope = \"named-entities\"",
+            "scope = \"named-entities-use-context\"",
+        );
+        let p = problems(&[("designations.toml".into(), uc)]);
+        assert!(
+            has(
+                &p,
+                "bad-value",
+                "designations.toml",
+                "designation[0].use_context"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        let p = problems(&[(
+            "designations.toml".into(),
+            format!("{DESIGNATIONS}use_context = [\"public-safety\"]\n"),
+        )]);
+        assert!(
+            has(
+                &p,
+                "bad-value",
+                "designations.toml",
+                "designation[0].use_context"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn a_broken_sources_file_does_not_cascade_into_unknown_sources() {
+        let p = problems(&[
+            ("sources.toml".into(), "[sources.s\ntitle = 1\n".into()),
+            vendor("acme", ""),
+        ]);
+        assert!(p
+            .iter()
+            .any(|p| p.code == "toml-syntax" && p.file == "sources.toml"));
+        assert!(!p.iter().any(|p| p.code == "unknown-source"), "{p:#?}");
+    }
+
+    #[test]
+    fn a_missing_key_reported_by_the_loader_is_not_linted_again() {
+        let p = problems(&[vendor("acme", "[[product]]\nkind = \"sdk\"\nname = \"Acme thing\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n")]);
+        assert_eq!(
+            codes(&p),
+            vec![(
+                "missing-key",
+                "vendors/acme.toml".to_string(),
+                "product[0].id".to_string()
+            )]
+        );
+    }
 
     #[test]
     fn identifiers_of_each_kind_are_checked() {

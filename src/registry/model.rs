@@ -170,6 +170,39 @@ macro_rules! kebab_display {
 }
 kebab_display!(Status, VendorKind, Relation, ProductKind, Scope, UseContext);
 
+/// Schema transform: `sources` is required (serde defaults it so that the linter, not the
+/// parser, reports a claim without sources).
+fn require_sources(schema: &mut schemars::Schema) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    let req = obj
+        .entry("required")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if let Some(a) = req.as_array_mut() {
+        if !a.iter().any(|v| v == "sources") {
+            a.push("sources".into());
+        }
+    }
+    if let Some(p) = obj
+        .get_mut("properties")
+        .and_then(|p| p.get_mut("sources"))
+        .and_then(|s| s.as_object_mut())
+    {
+        p.remove("default");
+    }
+}
+
+/// Schema transform: a source needs `url` or `document`.
+fn require_url_or_document(schema: &mut schemars::Schema) {
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "anyOf".into(),
+            serde_json::json!([{ "required": ["url"] }, { "required": ["document"] }]),
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Raw file shapes (what the TOML says). Spanned values keep byte ranges for diagnostics.
 // ---------------------------------------------------------------------------------------------
@@ -210,6 +243,7 @@ pub struct RawSourcesFile {
 /// A document a claim rests on. Needs `title`, `publisher`, `date` and `url` or `document`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_url_or_document)]
 #[schemars(rename = "Source")]
 pub struct RawSource {
     #[schemars(with = "String", required, length(min = 1))]
@@ -245,6 +279,7 @@ pub struct RawDesignationsFile {
 /// A law, order or list.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_sources)]
 #[schemars(rename = "Designation")]
 pub struct RawDesignation {
     /// Unique id that reports cite, e.g. `us-far-52.204-23`.
@@ -274,7 +309,7 @@ pub struct RawDesignation {
     pub use_context: Vec<UseContext>,
     pub status: Status,
     #[serde(default)]
-    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    #[schemars(with = "Vec<String>", length(min = 1))]
     pub sources: Vec<Spanned<String>>,
     pub notes: Option<String>,
 }
@@ -299,6 +334,7 @@ pub struct RawCountriesFile {
 /// A named set of countries (e.g. the foreign adversaries of 15 CFR 791.4).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_sources)]
 #[schemars(rename = "CountryGroup")]
 pub struct RawCountryGroup {
     #[schemars(with = "String", pattern(ID_PATTERN))]
@@ -309,13 +345,14 @@ pub struct RawCountryGroup {
     pub note: Option<String>,
     pub status: Status,
     #[serde(default)]
-    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    #[schemars(with = "Vec<String>", length(min = 1))]
     pub sources: Vec<Spanned<String>>,
 }
 
 /// `vendors/<id>.toml`: one vendor.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_sources)]
 #[schemars(rename = "VendorFile", title = "vendors/<id>.toml")]
 pub struct RawVendorFile {
     /// Equals the file stem.
@@ -333,7 +370,7 @@ pub struct RawVendorFile {
     pub notes: Option<String>,
     pub status: Status,
     #[serde(default)]
-    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    #[schemars(with = "Vec<String>", length(min = 1))]
     pub sources: Vec<Spanned<String>>,
     /// Designations that apply to this vendor.
     #[serde(default)]
@@ -364,6 +401,7 @@ pub struct RawVendorFile {
 /// A designation as it applies to one vendor.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_sources)]
 #[schemars(rename = "VendorDesignation")]
 pub struct RawVendorDesignation {
     /// An id from `designations.toml`.
@@ -382,7 +420,7 @@ pub struct RawVendorDesignation {
     pub exempt_products: Vec<Spanned<String>>,
     pub status: Status,
     #[serde(default)]
-    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    #[schemars(with = "Vec<String>", length(min = 1))]
     pub sources: Vec<Spanned<String>>,
     pub notes: Option<String>,
 }
@@ -390,6 +428,7 @@ pub struct RawVendorDesignation {
 /// A legal entity of the vendor.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_sources)]
 #[schemars(rename = "Entity")]
 pub struct RawEntity {
     #[schemars(with = "String", length(min = 1))]
@@ -403,7 +442,7 @@ pub struct RawEntity {
     pub aliases: Vec<Spanned<String>>,
     pub status: Status,
     #[serde(default)]
-    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    #[schemars(with = "Vec<String>", length(min = 1))]
     pub sources: Vec<Spanned<String>>,
     pub notes: Option<String>,
 }
@@ -411,6 +450,7 @@ pub struct RawEntity {
 /// How an SBOM field names the vendor, product or embedding product.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_sources)]
 #[schemars(rename = "Identifier")]
 pub struct RawIdentifier {
     pub kind: IdentifierKind,
@@ -418,7 +458,7 @@ pub struct RawIdentifier {
     pub value: Spanned<String>,
     pub status: Status,
     #[serde(default)]
-    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    #[schemars(with = "Vec<String>", length(min = 1))]
     pub sources: Vec<Spanned<String>>,
     pub notes: Option<String>,
 }
@@ -426,6 +466,7 @@ pub struct RawIdentifier {
 /// A product, SDK, OEM engine, service, app or open-source project of the vendor.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_sources)]
 #[schemars(rename = "Product")]
 pub struct RawProduct {
     /// Unique in the registry.
@@ -448,7 +489,7 @@ pub struct RawProduct {
     pub identifiers: Vec<Spanned<RawIdentifier>>,
     pub status: Status,
     #[serde(default)]
-    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    #[schemars(with = "Vec<String>", length(min = 1))]
     pub sources: Vec<Spanned<String>>,
     /// Interpretation is allowed here.
     pub notes: Option<String>,
@@ -457,6 +498,7 @@ pub struct RawProduct {
 /// A third-party product that embeds the vendor's technology.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_sources)]
 #[schemars(rename = "Oem")]
 pub struct RawOem {
     /// Unique in the registry.
@@ -485,7 +527,7 @@ pub struct RawOem {
     pub until: Option<Spanned<String>>,
     pub status: Status,
     #[serde(default)]
-    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    #[schemars(with = "Vec<String>", length(min = 1))]
     pub sources: Vec<Spanned<String>>,
     pub notes: Option<String>,
 }
