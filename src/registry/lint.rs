@@ -1094,10 +1094,13 @@ pub fn check_identifier(kind: IdentifierKind, v: &str) -> Result<Option<String>,
             {
                 return Err("needs a namespace or name after the type".into());
             }
-            if path.contains(['@', '?', '#']) && !path.starts_with('@') {
-                return Err("must not carry a version, qualifiers or subpath".into());
-            }
-            if path[1..].contains(['@', '?', '#']) {
+            // An npm scope starts with `@`; any other `@`, `?` or `#` starts a version,
+            // qualifiers or a subpath.
+            if path
+                .strip_prefix('@')
+                .unwrap_or(path)
+                .contains(['@', '?', '#'])
+            {
                 return Err("must not carry a version, qualifiers or subpath".into());
             }
         }
@@ -1638,10 +1641,15 @@ mod tests {
             (K::Repository, "developer.huawei.com/repo"),
             (K::Name, "..."),
             (K::Keyword, ""),
+            (K::Purl, "pkg:npm/@scope/x@1"),
+            (K::SwidRegid, "regid.ж"),
         ];
         for (k, v) in bad {
             assert!(check_identifier(k, v).is_err(), "{k} {v}");
         }
         assert!(matches!(check_identifier(K::Keyword, "kl"), Ok(Some(_))));
+        // Non-ASCII values are judged, never sliced apart.
+        assert!(check_identifier(K::Purl, "pkg:npm/ж").is_ok());
+        assert!(check_identifier(K::Purl, "pkg:npm/жx@1").is_err());
     }
 }

@@ -1177,6 +1177,40 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Arbitrary text in any file of the layout is reported, never a panic.
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,300}", which in 0usize..5) {
+            let path = ["registry.toml", "sources.toml", "designations.toml", "countries.toml", "vendors/x.toml"][which];
+            let _ = crate::registry::check(&[file(path, &text)]);
+        }
+
+        /// A fixture file with a slice cut out is reported, never a panic.
+        #[test]
+        fn truncated_fixture_files_never_panic(start in 0usize..8000, len in 1usize..400) {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registry");
+            let (mut files, _) = read_dir(&dir).unwrap();
+            for f in files.iter_mut() {
+                let t = f.text.to_string();
+                let a = (start % (t.len() + 1)).min(t.len());
+                let b = (a + len).min(t.len());
+                let (a, b) = (floor(&t, a), floor(&t, b));
+                f.text = Cow::Owned(format!("{}{}", &t[..a], &t[b..]));
+            }
+            let checked = crate::registry::check(&files);
+            let _ = checked.problems.len();
+        }
+    }
+
+    fn floor(s: &str, mut i: usize) -> usize {
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
     #[test]
     fn keys_that_are_not_bare_are_quoted_in_paths() {
         assert_eq!(
