@@ -85,6 +85,11 @@ impl<'a> Linter<'a> {
         self.problems.push(p);
     }
 
+    /// Whether the loader already reported the value at `key` of `file` (and removed it).
+    fn reported(&self, file: usize, key: &str) -> bool {
+        self.raw.reported_keys.contains(&(file, key.to_string()))
+    }
+
     fn sources_known(&self) -> bool {
         self.raw.sources.is_some() && self.raw.broken_files.is_empty()
     }
@@ -344,6 +349,9 @@ impl<'a> Linter<'a> {
             ("publisher", &s.publisher),
             ("date", &s.date),
         ] {
+            if self.reported(f, &format!("{path}.{name}")) {
+                continue;
+            }
             match v {
                 Some(v) if !is_real(file, v) => {}
                 Some(v) if v.get_ref().trim().is_empty() => missing.push(name),
@@ -392,13 +400,13 @@ impl<'a> Linter<'a> {
         what: &str,
     ) {
         let file = self.file(f);
-        if sources.is_empty() {
-            let base = file.path(&at);
-            let key = if base.is_empty() {
-                "sources".to_string()
-            } else {
-                format!("{base}.sources")
-            };
+        let base = file.path(&at);
+        let key = if base.is_empty() {
+            "sources".to_string()
+        } else {
+            format!("{base}.sources")
+        };
+        if sources.is_empty() && !self.reported(f, &key) {
             let span = (at.end > at.start && at.start <= file.text.len()).then_some(at);
             self.at_key(
                 Severity::Error,
@@ -823,7 +831,7 @@ impl<'a> Linter<'a> {
 
     fn check_claim_top(&mut self, f: usize, head: Range<usize>, sources: &'a [Spanned<String>]) {
         // Top-level claims have no table span; point at the id.
-        if sources.is_empty() {
+        if sources.is_empty() && !self.reported(f, "sources") {
             let file = self.file(f);
             let span = (head.start <= file.text.len()).then_some(head);
             self.at_key(
@@ -1567,6 +1575,34 @@ mod tests {
             ),
             "{:#?}",
             codes(&p)
+        );
+    }
+
+    #[test]
+    fn a_value_reported_as_bad_is_not_reported_again_as_missing() {
+        let p = problems(&[(
+            "sources.toml".into(),
+            SOURCES.replace("date = \"2020\"", "date = 2020-01-02"),
+        )]);
+        assert_eq!(
+            codes(&p),
+            vec![(
+                "invalid-type",
+                "sources.toml".into(),
+                "sources.s.date".into()
+            )]
+        );
+        assert!(
+            p[0].message
+                .contains("write dates as strings: \"2020-01-02\""),
+            "{}",
+            p[0].message
+        );
+        let (path, text) = vendor("acme", "");
+        let p = problems(&[(path, text.replace("sources = [\"s\"]", "sources = \"s\""))]);
+        assert_eq!(
+            codes(&p),
+            vec![("invalid-type", "vendors/acme.toml".into(), "sources".into())]
         );
     }
 

@@ -314,6 +314,9 @@ pub struct RawRegistry {
     pub dropped_ids: FxHashSet<String>,
     /// Files that could not be read at all (syntax errors): suppresses cascades.
     pub broken_files: Vec<usize>,
+    /// `(file, key path)` of values removed because they were reported as bad: the linter
+    /// does not report them again as missing.
+    pub reported_keys: FxHashSet<(usize, String)>,
 }
 
 /// Parse every file into raw types, collecting every problem.
@@ -367,8 +370,10 @@ pub fn parse_all(files: &[SourceFile]) -> (Vec<FileInfo>, RawRegistry, Vec<Probl
         info.locator.index(tree.get_ref(), "");
         let mut ctx = Collect {
             info: &info,
+            file: idx,
             problems: &mut problems,
             dropped_ids: &mut raw.dropped_ids,
+            reported_keys: &mut raw.reported_keys,
         };
         match role {
             FileRole::Registry => raw.meta = ctx.deserialize(tree).map(|v| (idx, v)),
@@ -405,8 +410,10 @@ enum Seg {
 
 struct Collect<'a> {
     info: &'a FileInfo,
+    file: usize,
     problems: &'a mut Vec<Problem>,
     dropped_ids: &'a mut FxHashSet<String>,
+    reported_keys: &'a mut FxHashSet<(usize, String)>,
 }
 
 /// Most retries per file before giving up (each retry re-reads the file).
@@ -501,7 +508,8 @@ impl Collect<'_> {
                 continue;
             }
 
-            let (code, msg) = describe(&message);
+            let written = span.as_ref().and_then(|s| self.info.text.get(s.clone()));
+            let (code, msg) = describe(&message, written);
             self.problems.push(
                 self.info
                     .problem(Severity::Error, code, None, span.clone(), msg),
@@ -509,6 +517,7 @@ impl Collect<'_> {
             let path = found?;
             if let Some(key_path) = span.as_ref().and_then(|s| self.info.locator.path_of(s)) {
                 removed_keys.insert(key_path.to_string());
+                self.reported_keys.insert((self.file, key_path.to_string()));
             }
             let removed = remove(tree.get_mut(), &path)?;
             self.note_dropped(&removed);
@@ -596,8 +605,22 @@ fn backticked(s: &str) -> Vec<&str> {
     s.split('`').skip(1).step_by(2).collect()
 }
 
-/// Turn a serde/toml message into a code and a friendlier message.
-fn describe(message: &str) -> (&'static str, String) {
+/// Turn a serde/toml message into a code and a friendlier message; `written` is the text of
+/// the value at fault.
+fn describe(message: &str, written: Option<&str>) -> (&'static str, String) {
+    let looks_like_date = written.is_some_and(|w| {
+        let b = w.as_bytes();
+        b.len() >= 7 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+    });
+    if looks_like_date && message.contains("expected a string") {
+        return (
+            "invalid-type",
+            format!(
+                "a TOML date is not allowed here; write dates as strings: \"{}\"",
+                written.unwrap_or_default()
+            ),
+        );
+    }
     if let Some(field) = quoted_after(message, "unknown field `") {
         let expected: Vec<&str> = message
             .find("expected")
