@@ -20,6 +20,8 @@ pub enum Command {
     /// Show what bomvet reads from SBOMs: format, spec version, components, relationships,
     /// roots and warnings.
     Inspect(InspectArgs),
+    /// List, show, check and export the vendor registry bomvet matches against.
+    Registry(RegistryArgs),
 }
 
 /// Options shared by every command that reads SBOMs.
@@ -61,6 +63,70 @@ pub struct InspectArgs {
     /// Write the output to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `bomvet registry ...`.
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    /// Use the registry in DIR instead of the one built into bomvet.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub registry: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: RegistryCommand,
+}
+
+impl RegistryArgs {
+    /// Where the command's output goes (`export --output`), if not stdout.
+    pub fn output(&self) -> Option<PathBuf> {
+        match &self.command {
+            RegistryCommand::Export { output, .. } => output.clone(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// List the vendors: id, name, kind, HQ country, designations, products, OEM relations.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+        format: InspectFormat,
+    },
+    /// Show everything known about a vendor, product, OEM relation, designation or source,
+    /// with its sources in full.
+    Show {
+        /// A vendor, product, OEM, designation id or source key.
+        id: String,
+        /// Output format (`table` is readable text).
+        #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+        format: InspectFormat,
+    },
+    /// Check a registry directory (default: the registry built into bomvet) and list every
+    /// problem with its file and key. Exit code 2 when there is an error.
+    Lint {
+        /// The registry directory to check (overrides --registry).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Output format (`table` is one line per problem).
+        #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+        format: InspectFormat,
+    },
+    /// Export the whole registry, with its version and digest, as one JSON document.
+    Export {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Write the output to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Parse `123`, `64K`, `512M`, `4G` (binary multiples).

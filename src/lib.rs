@@ -2,6 +2,7 @@
 //!
 //! The pipeline, one module per stage:
 //! - [`sbom`]: ingestion — any supported SBOM format into one format-neutral [`sbom::Document`];
+//! - [`registry`]: the curated vendor registry (embedded, or `--registry DIR`) and its index;
 //! - [`inputs`]: command-line inputs (files, directories, stdin) into documents, per-input errors;
 //! - [`commands`]: one function per subcommand, returning data and an exit status; never exits.
 //!
@@ -11,4 +12,5 @@ pub mod cli;
 pub mod commands;
 pub mod inputs;
 pub mod output;
+pub mod registry;
 pub mod sbom;

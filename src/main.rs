@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let (outcome, output_path) = match &cli.command {
         Command::Inspect(args) => (commands::inspect::run(args), args.output.clone()),
+        Command::Registry(args) => (commands::registry::run(args), args.output()),
     };
     finish(outcome, output_path.as_deref())
 }

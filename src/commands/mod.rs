@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns an [`Outcome`]; none prints to stderr or exits.
 
 pub mod inspect;
+pub mod registry;
 
 /// Process exit status, as documented in docs/exit-codes.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
