@@ -57,3 +57,25 @@ impl Registry {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::load::tests::small_registry;
+
+    #[test]
+    fn export_carries_country_status_and_designation_entities() {
+        let acme = "status = \"confirmed\"\ncountry_status = \"unconfirmed\"\nsources = [\"s\"]\n\
+            [[designation]]\nid = \"d\"\nentities = [\"Acme UK Ltd\"]\nstatus = \"confirmed\"\nsources = [\"s\"]\n\
+            [[entity]]\nname = \"Acme UK Ltd\"\nrelation = \"holding\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n";
+        let reg = small_registry(&[("acme", acme)]);
+        let json = serde_json::to_value(reg.export()).unwrap();
+        let v = &json["vendors"][0];
+        assert_eq!(v["id"], "acme");
+        assert_eq!(v["status"], "confirmed");
+        assert_eq!(v["country_status"], "unconfirmed");
+        assert_eq!(
+            v["designations"][0]["entities"],
+            serde_json::json!(["Acme UK Ltd"])
+        );
+    }
+}

@@ -641,6 +641,11 @@ impl<'a> Linter<'a> {
             .map(|p| p.get_ref().id.get_ref().as_str())
             .collect();
         let vendor_id = v.id.get_ref().as_str();
+        let own_entities: Vec<&str> = v
+            .entity
+            .iter()
+            .map(|e| e.get_ref().name.get_ref().as_str())
+            .collect();
 
         for d in &v.designation {
             let dr = d.get_ref();
@@ -667,6 +672,9 @@ impl<'a> Linter<'a> {
             self.check_date(f, &dr.since);
             for p in dr.products.iter().chain(dr.exempt_products.iter()) {
                 self.check_own_product(f, p, &own_products, vendor_id);
+            }
+            for e in &dr.entities {
+                self.check_own_entity(f, e, &own_entities, vendor_id);
             }
             self.check_claim(f, d.span(), &dr.sources, "designation");
             let global_unconfirmed = self
@@ -876,6 +884,37 @@ impl<'a> Linter<'a> {
             f,
             p.span(),
             format!("product {id:?} is not a product of vendor {vendor_id:?}{hint}"),
+        );
+    }
+
+    /// A designation's `entities` entry must be the `name` of an `[[entity]]` of the same file.
+    fn check_own_entity(
+        &mut self,
+        f: usize,
+        name: &Spanned<String>,
+        own: &[&str],
+        vendor_id: &str,
+    ) {
+        if !is_real(self.file(f), name) {
+            return;
+        }
+        let n = name.get_ref().as_str();
+        if own.contains(&n) {
+            return;
+        }
+        let norm = normalize_name(n);
+        let hint = own
+            .iter()
+            .find(|o| !norm.is_empty() && normalize_name(o) == norm)
+            .map(|o| format!(" (did you mean {o:?}? entity names are matched as written)"))
+            .or_else(|| suggest(n, own.iter().copied()).map(|s| format!(" (did you mean {s:?}?)")))
+            .unwrap_or_default();
+        self.at(
+            Severity::Error,
+            "dangling-reference",
+            f,
+            name.span(),
+            format!("entity {n:?} is not the name of an [[entity]] of vendor {vendor_id:?}{hint}"),
         );
     }
 
@@ -1498,6 +1537,66 @@ mod tests {
         );
         assert!(
             has(&p, "bad-date", "vendors/acme.toml", "oem[0].until"),
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn designation_entities_must_name_an_entity_of_the_same_file() {
+        let entity = |name: &str| {
+            format!("[[entity]]\nname = \"{name}\"\nrelation = \"subsidiary\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n")
+        };
+        let acme = format!(
+            "[[designation]]\nid = \"d\"\nentities = [\"Acme UK Ltd\", \"Other Ltd\", \"ACME UK LTD.\"]\nstatus = \"confirmed\"\nsources = [\"s\"]\n{}",
+            entity("Acme UK Ltd")
+        );
+        let p = problems(&[vendor("acme", &acme), vendor("other", &entity("Other Ltd"))]);
+        assert!(
+            !has(
+                &p,
+                "dangling-reference",
+                "vendors/acme.toml",
+                "designation[0].entities[0]"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        assert!(
+            has(
+                &p,
+                "dangling-reference",
+                "vendors/acme.toml",
+                "designation[0].entities[1]"
+            ),
+            "{:#?}",
+            codes(&p)
+        );
+        let spelled = p
+            .iter()
+            .find(|p| p.key == "designation[0].entities[2]")
+            .unwrap();
+        assert_eq!(spelled.code, "dangling-reference");
+        assert!(
+            spelled.message.contains("did you mean \"Acme UK Ltd\""),
+            "{}",
+            spelled.message
+        );
+        assert_eq!(
+            p.iter().filter(|p| p.is_error()).count(),
+            2,
+            "{:#?}",
+            codes(&p)
+        );
+    }
+
+    #[test]
+    fn country_status_is_accepted_on_a_vendor() {
+        let p = problems(&[vendor("acme", "country_status = \"unconfirmed\"\n")]);
+        assert!(p.is_empty(), "{p:#?}");
+        let p = problems(&[vendor("acme", "country_status = \"maybe\"\n")]);
+        assert!(
+            has(&p, "unknown-value", "vendors/acme.toml", "country_status"),
             "{:#?}",
             codes(&p)
         );

@@ -936,6 +936,7 @@ pub fn resolve(
                 .ultimate_parent_country
                 .as_ref()
                 .map(|c| c.get_ref().clone()),
+            country_status: v.country_status.unwrap_or(v.status),
             summary: v.summary.clone(),
             notes: v.notes.clone(),
             provenance: prov(v.status, &v.sources),
@@ -946,6 +947,19 @@ pub fn resolve(
             oems: Vec::new(),
             file: infos.get(*f).map(|i| i.path.clone()).unwrap_or_default(),
         };
+        for e in &v.entity {
+            let e = e.get_ref();
+            vendor.entities.push(EntityId(entities.len() as u32));
+            entities.push(Entity {
+                vendor: vid,
+                name: e.name.get_ref().clone(),
+                country: e.country.as_ref().map(|c| c.get_ref().clone()),
+                relation: e.relation,
+                aliases: strings(&e.aliases),
+                provenance: prov(e.status, &e.sources),
+                notes: e.notes.clone(),
+            });
+        }
         for d in &v.designation {
             let d = d.get_ref();
             let Some(&did) = designation_ids.get(d.id.get_ref()) else {
@@ -959,21 +973,20 @@ pub fn resolve(
                 product_ids: product_list(&d.products),
                 exempt_products: strings(&d.exempt_products),
                 exempt_product_ids: product_list(&d.exempt_products),
+                entities: strings(&d.entities),
+                entity_ids: d
+                    .entities
+                    .iter()
+                    .filter_map(|n| {
+                        vendor.entities.iter().copied().find(|&e| {
+                            entities
+                                .get(e.index())
+                                .is_some_and(|x: &Entity| x.name == *n.get_ref())
+                        })
+                    })
+                    .collect(),
                 provenance: prov(d.status, &d.sources),
                 notes: d.notes.clone(),
-            });
-        }
-        for e in &v.entity {
-            let e = e.get_ref();
-            vendor.entities.push(EntityId(entities.len() as u32));
-            entities.push(Entity {
-                vendor: vid,
-                name: e.name.get_ref().clone(),
-                country: e.country.as_ref().map(|c| c.get_ref().clone()),
-                relation: e.relation,
-                aliases: strings(&e.aliases),
-                provenance: prov(e.status, &e.sources),
-                notes: e.notes.clone(),
             });
         }
         for p in &v.product {
@@ -1067,7 +1080,7 @@ pub fn resolve(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> SourceFile {
@@ -1232,6 +1245,92 @@ mod tests {
             i -= 1;
         }
         i
+    }
+
+    /// A registry of the four base files plus `vendors` (`(id, extra TOML)`), loaded.
+    pub(crate) fn small_registry(vendors: &[(&str, &str)]) -> Registry {
+        let mut files = vec![
+            file("registry.toml", "[registry]\nversion = \"1\"\nserial = 1\n"),
+            file(
+                "sources.toml",
+                "[sources.s]\ntitle = \"T\"\npublisher = \"P\"\ndate = \"2020\"\nurl = \"https://example.invalid/s\"\n",
+            ),
+            file(
+                "designations.toml",
+                "[[designation]]\nid = \"d\"\ntitle = \"D\"\nauthority = \"A\"\njurisdiction = \"US\"\nscope = \"entity-list\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n",
+            ),
+            file("countries.toml", "[countries]\nUS = \"United States\"\nGB = \"United Kingdom\"\n"),
+        ];
+        for (id, extra) in vendors {
+            files.push(file(
+                &format!("vendors/{id}.toml"),
+                &format!("id = \"{id}\"\nname = \"{id}\"\nkind = \"vendor\"\nhq_country = \"US\"\n{extra}"),
+            ));
+        }
+        match Registry::from_files(files, "test".into(), Vec::new()) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}: {e:#?}"),
+        }
+    }
+
+    #[test]
+    fn country_status_defaults_to_the_vendor_status_and_can_differ_from_it() {
+        let reg = small_registry(&[
+            ("plain", "status = \"confirmed\"\nsources = [\"s\"]\n"),
+            (
+                "weak-country",
+                "country_status = \"unconfirmed\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n",
+            ),
+            ("weak", "status = \"unconfirmed\"\nsources = [\"s\"]\n"),
+        ]);
+        let status = |id: &str| {
+            let v = reg.vendor(reg.vendor_by_id(id).unwrap());
+            (v.provenance.status, v.country_status)
+        };
+        assert_eq!(status("plain"), (Status::Confirmed, Status::Confirmed));
+        assert_eq!(
+            status("weak-country"),
+            (Status::Confirmed, Status::Unconfirmed)
+        );
+        assert_eq!(status("weak"), (Status::Unconfirmed, Status::Unconfirmed));
+    }
+
+    #[test]
+    fn designation_entities_resolve_to_the_vendors_own_entities() {
+        let entity = |name: &str, country: &str| {
+            format!("[[entity]]\nname = \"{name}\"\ncountry = \"{country}\"\nrelation = \"subsidiary\"\nstatus = \"confirmed\"\nsources = [\"s\"]\n")
+        };
+        // Another vendor's entities come first, so that ids are not simply 0..n.
+        let other = format!(
+            "status = \"confirmed\"\nsources = [\"s\"]\n{}",
+            entity("Other Ltd", "GB")
+        );
+        let acme = format!(
+            "status = \"confirmed\"\nsources = [\"s\"]\n\
+             [[designation]]\nid = \"d\"\nentities = [\"Acme UK Ltd\"]\nstatus = \"confirmed\"\nsources = [\"s\"]\n\
+             {}{}",
+            entity("Acme Inc", "US"),
+            entity("Acme UK Ltd", "GB")
+        );
+        let reg = small_registry(&[("a-other", &other), ("acme", &acme)]);
+        let v = reg.vendor(reg.vendor_by_id("acme").unwrap());
+        let d = &v.designations[0];
+        assert_eq!(d.entities, vec!["Acme UK Ltd".to_string()]);
+        assert_eq!(d.entity_ids.len(), 1);
+        let e = reg.entity(d.entity_ids[0]);
+        assert_eq!(
+            (e.name.as_str(), e.vendor),
+            ("Acme UK Ltd", reg.vendor_by_id("acme").unwrap())
+        );
+        let inc = v
+            .entities
+            .iter()
+            .copied()
+            .find(|&e| reg.entity(e).name == "Acme Inc")
+            .unwrap();
+        assert!(d.reaches_entity(Some(d.entity_ids[0])));
+        assert!(!d.reaches_entity(Some(inc)));
+        assert!(d.reaches_entity(None));
     }
 
     #[test]

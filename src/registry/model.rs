@@ -366,6 +366,9 @@ pub struct RawVendorFile {
     pub hq_country: Spanned<String>,
     #[schemars(with = "Option<String>", pattern(COUNTRY_PATTERN))]
     pub ultimate_parent_country: Option<Spanned<String>>,
+    /// Status of `hq_country` / `ultimate_parent_country` when it differs from the vendor's
+    /// `status` (default: `status`), e.g. a country that is common knowledge only.
+    pub country_status: Option<Status>,
     pub summary: Option<String>,
     pub notes: Option<String>,
     pub status: Status,
@@ -418,6 +421,11 @@ pub struct RawVendorDesignation {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub exempt_products: Vec<Spanned<String>>,
+    /// `name`s of this file's `[[entity]]` entries the designation names; empty = the vendor
+    /// as a whole.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub entities: Vec<Spanned<String>>,
     pub status: Status,
     #[serde(default)]
     #[schemars(with = "Vec<String>", length(min = 1))]
@@ -733,6 +741,9 @@ pub struct Vendor {
     pub hq_country: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ultimate_parent_country: Option<String>,
+    /// Status of `hq_country` / `ultimate_parent_country` (`country_status` of the file, else
+    /// the vendor's own status).
+    pub country_status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -775,10 +786,30 @@ pub struct VendorDesignation {
     pub exempt_products: Vec<String>,
     #[serde(skip)]
     pub exempt_product_ids: Vec<ProductId>,
+    /// Names of the vendor's legal entities the designation names, as written; empty = the
+    /// vendor as a whole.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<String>,
+    /// The same entities, resolved (indices into [`Registry::entities`]).
+    #[serde(skip)]
+    pub entity_ids: Vec<EntityId>,
     #[serde(flatten)]
     pub provenance: Provenance,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+
+impl VendorDesignation {
+    /// Whether this designation reaches a match attributed to `entity` (`None`: a match with
+    /// no legal entity, such as a product or a domain). A designation that names no entities
+    /// reaches the whole vendor; one that names entities reaches those entities and matches
+    /// with no entity, not the vendor's other entities.
+    pub fn reaches_entity(&self, entity: Option<EntityId>) -> bool {
+        match entity {
+            Some(e) if !self.entity_ids.is_empty() => self.entity_ids.contains(&e),
+            _ => true,
+        }
+    }
 }
 
 /// A legal entity of a vendor.
@@ -982,6 +1013,42 @@ mod tests {
             Status::Confirmed.min(Status::Unconfirmed),
             Status::Unconfirmed
         );
+    }
+
+    fn designation(entity_ids: Vec<EntityId>) -> VendorDesignation {
+        VendorDesignation {
+            id: "d".into(),
+            designation: DesignationId(0),
+            since: None,
+            products: Vec::new(),
+            product_ids: Vec::new(),
+            exempt_products: Vec::new(),
+            exempt_product_ids: Vec::new(),
+            entities: entity_ids.iter().map(|e| format!("e{}", e.0)).collect(),
+            entity_ids,
+            provenance: Provenance {
+                status: Status::Confirmed,
+                sources: vec!["s".into()],
+                source_ids: Vec::new(),
+            },
+            notes: None,
+        }
+    }
+
+    #[test]
+    fn a_designation_naming_entities_reaches_only_those_entities_and_entityless_matches() {
+        let d = designation(vec![EntityId(3), EntityId(5)]);
+        assert!(d.reaches_entity(Some(EntityId(3))));
+        assert!(d.reaches_entity(Some(EntityId(5))));
+        assert!(!d.reaches_entity(Some(EntityId(4))));
+        assert!(d.reaches_entity(None));
+    }
+
+    #[test]
+    fn a_designation_naming_no_entities_reaches_the_whole_vendor() {
+        let d = designation(Vec::new());
+        assert!(d.reaches_entity(Some(EntityId(4))));
+        assert!(d.reaches_entity(None));
     }
 
     #[test]
