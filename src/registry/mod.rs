@@ -169,4 +169,116 @@ mod tests {
         assert!(reg.meta.serial >= 1);
         assert_eq!(reg.vendors.len(), from_dir.vendors.len());
     }
+
+    fn real() -> Registry {
+        Registry::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("vendor-registry")).unwrap()
+    }
+
+    /// (vendor id, OEM id) of each hit, sorted.
+    fn owners(reg: &Registry, hits: &[Hit<'_>]) -> Vec<(String, Option<String>)> {
+        let mut v: Vec<(String, Option<String>)> = hits
+            .iter()
+            .map(|h| {
+                (
+                    reg.vendor(h.vendor).id.clone(),
+                    h.oem.map(|o| reg.oem(o).id.clone()),
+                )
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn every_oem_embedder_of_the_real_registry_is_a_vendor_of_it() {
+        let reg = real();
+        for o in &reg.oems {
+            if let Some(ev) = &o.embedder_vendor {
+                let id = o
+                    .embedder_vendor_id
+                    .unwrap_or_else(|| panic!("{}: {ev}", o.id));
+                assert_eq!(&reg.vendor(id).id, ev);
+            }
+        }
+        // The third parties that embedded Kaspersky are not designated themselves.
+        let kaspersky = reg.vendor_by_id("kaspersky").unwrap();
+        let embedders: Vec<&Vendor> = reg
+            .oems
+            .iter()
+            .filter(|o| o.vendor == kaspersky)
+            .filter_map(|o| o.embedder_vendor_id)
+            .map(|v| reg.vendor(v))
+            .collect();
+        assert!(embedders.len() >= 11, "{}", embedders.len());
+        for v in embedders {
+            assert!(!v.is_designated(), "{} is designated", v.id);
+        }
+    }
+
+    #[test]
+    fn near_miss_security_vendors_resolve_to_their_own_vendor_and_country() {
+        let reg = real();
+        let idx = reg.index();
+        for (name, vendor, country) in [
+            ("Avast Software s.r.o.", "gen-digital", "US"),
+            ("NortonLifeLock Inc.", "gen-digital", "US"),
+            ("ESET, spol. s r.o.", "eset", "SK"),
+            ("Bitdefender SRL", "bitdefender", "RO"),
+            ("Trend Micro Incorporated", "trend-micro", "JP"),
+            (
+                "Check Point Software Technologies Ltd.",
+                "check-point",
+                "IL",
+            ),
+            ("G DATA CyberDefense AG", "g-data", "DE"),
+            ("F-Secure Corporation", "f-secure", "FI"),
+            ("Pango Group", "pango", "US"),
+        ] {
+            let hits = idx.match_name(name);
+            assert_eq!(owners(&reg, &hits), [(vendor.to_string(), None)], "{name}");
+            let v = reg.vendor(hits[0].vendor);
+            assert_eq!((v.hq_country.as_str(), v.is_designated()), (country, false));
+        }
+        let avira = idx.match_name("Avira");
+        let e = reg.entity(avira[0].entity.unwrap());
+        assert_eq!(e.country.as_deref(), Some("DE"));
+    }
+
+    #[test]
+    fn a_vendor_wide_identifier_of_an_embedder_never_names_the_embedded_vendor() {
+        let reg = real();
+        let idx = reg.index();
+        let c =
+            crate::sbom::cpe::Cpe::parse("cpe:2.3:a:microsoft:exchange_server:2019:*:*:*:*:*:*:*")
+                .unwrap();
+        assert_eq!(
+            owners(&reg, &idx.match_cpe(&c)),
+            [("microsoft".to_string(), None)]
+        );
+        // The product named by the OEM relation hits both its maker and the relation.
+        let hits = idx.match_component_name("Forefront Security for Exchange Server");
+        assert_eq!(
+            owners(&reg, &hits),
+            [
+                (
+                    "kaspersky".to_string(),
+                    Some("microsoft-forefront-exchange-kaspersky".to_string())
+                ),
+                ("microsoft".to_string(), None),
+            ]
+        );
+        // NETGEAR Armor embeds Bitdefender, not Kaspersky.
+        let hits = idx.match_component_name("NETGEAR Armor");
+        assert_eq!(
+            owners(&reg, &hits),
+            [
+                (
+                    "bitdefender".to_string(),
+                    Some("netgear-armor-bitdefender".to_string())
+                ),
+                ("netgear".to_string(), None),
+            ]
+        );
+    }
 }
