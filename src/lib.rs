@@ -12,5 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod inputs;
 pub mod output;
+pub mod policy;
 pub mod registry;
+pub mod report;
 pub mod sbom;

@@ -1,0 +1,292 @@
+//! The audit report: one value that every output format renders.
+//!
+//! These are wire types (their JSON shape is a versioned contract described by
+//! `schemas/report.schema.json`, generated from them), kept apart from the domain types of
+//! [`crate::resolve`], [`crate::exposure`] and [`crate::registry`]. Renderers in the submodules
+//! are pure functions of a [`Report`]; the exit status is computed from it too.
+
+pub mod json;
+pub mod schema;
+pub mod table;
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::policy::{Code, Level};
+
+/// The version of the JSON report shape. Bumped on any incompatible change.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// The whole result of one `bomvet audit` run.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Report {
+    /// Version of this JSON shape (`"1"`).
+    pub schema_version: String,
+    /// The registry the findings were made with.
+    pub registry: RegistryInfo,
+    /// The policy in force.
+    pub policy: PolicyInfo,
+    /// One entry per document read, in input order.
+    pub documents: Vec<DocumentReport>,
+    /// Inputs that could not be audited.
+    pub errors: Vec<ErrorEntry>,
+    /// Files found in directories that are not SBOMs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedEntry>,
+    /// Totals over every document.
+    pub summary: RunSummary,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RegistryInfo {
+    pub version: String,
+    pub serial: u64,
+    /// `sha256:` digest of the registry's files.
+    pub digest: String,
+    /// `embedded` or the directory given with `--registry`.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PolicyInfo {
+    /// The policy file, or null for the built-in defaults.
+    pub source: Option<String>,
+    /// The declared use context (§889's purposes), possibly empty.
+    pub use_context: Vec<String>,
+    /// Levels that differ from the defaults, by code.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub levels: BTreeMap<String, Level>,
+    /// Enforced designations, when the policy limits them (absent = all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enforce: Option<Vec<String>>,
+    /// ISO codes whose undesignated vendors raise `adversary-country`.
+    pub countries_of_concern: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DocumentReport {
+    /// The input as given (relative paths stay relative; `-` for stdin).
+    pub source: String,
+    /// `cyclonedx-json`, `cyclonedx-xml`, `spdx-json`, `spdx-yaml`, `spdx-tag-value`,
+    /// `spdx-rdf-xml`, `spdx-xml` or `spdx3-json-ld`.
+    pub format: String,
+    pub spec_version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Number of components (as `bomvet inspect` counts them).
+    pub components: usize,
+    /// Root component refs.
+    pub roots: Vec<String>,
+    /// Sorted: severity (deny first), code, component ref.
+    pub findings: Vec<Finding>,
+    pub summary: DocumentSummary,
+    /// Ingestion warnings (odd but readable input), counted by code.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub ingest_warnings: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Level,
+    /// One sentence saying what was found.
+    pub message: String,
+    /// The vendor the component is attributed to (absent for document-level findings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<VendorRef>,
+    /// Ids of the designations this finding rests on.
+    pub designations: Vec<String>,
+    /// The designations in full: clause, effective date, sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<ComponentRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<String>,
+    /// Component refs from a root to the component, as in the input document.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
+    /// The relationship kind of each step of `path` (one fewer than `path`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path_edges: Vec<String>,
+    /// Number of distinct paths from the roots (saturating).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paths: Option<u64>,
+    /// Every root that reaches the component.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roots: Vec<String>,
+    pub evidence: Vec<EvidenceEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<String>,
+    /// The registry product (SDK, engine, app) matched, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<NamedRef>,
+    /// The registry legal entity matched, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// The registry OEM relation that makes this an embedded finding, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oem: Option<OemRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<CountryInfo>,
+    /// Other vendors the evidence also points at (conflicts are reported, not resolved).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_vendors: Vec<VendorRef>,
+    /// Registry source keys behind the attribution and the designations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct VendorRef {
+    pub id: String,
+    pub name: String,
+    /// ISO 3166-1 alpha-2 code of the country of origin used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NamedRef {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct OemRef {
+    pub id: String,
+    pub embedder: String,
+    pub product: String,
+    /// `true` inside the period the engine shipped, `false` outside, absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_period: Option<bool>,
+    /// The period as the registry states it (versions and/or dates).
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Citation {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
+    pub authority: String,
+    /// When the designation started to apply to this vendor, if the registry says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ComponentRef {
+    #[serde(rename = "ref")]
+    pub bom_ref: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+    /// Where the component sits in the input (JSON pointer or `line N`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EvidenceEntry {
+    /// The component field (`supplier`, `purl`, `cpe`, `name`, `url`, ...).
+    pub field: String,
+    /// The component's value as written.
+    pub value: String,
+    /// The registry identifier that matched, `kind:value`.
+    pub rule: String,
+    pub confidence: String,
+    /// `confirmed` or `unconfirmed` (the registry claim's status).
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CountryInfo {
+    /// The ISO code used.
+    pub code: String,
+    /// `declared`, `registry-hq`, `registry-parent` or `entity`.
+    pub basis: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    pub conflict: bool,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct DocumentSummary {
+    pub components: usize,
+    /// Components attributed to a registry vendor.
+    pub attributed: usize,
+    /// Components with vendor fields that match no registry vendor.
+    pub unresolved: usize,
+    /// Components with no vendor information at all.
+    pub no_vendor_info: usize,
+    pub deny: usize,
+    pub warn: usize,
+    pub info: usize,
+    /// Attributed components per vendor id.
+    pub vendors: BTreeMap<String, usize>,
+    /// Components per country of origin (attributed or declared).
+    pub countries: BTreeMap<String, usize>,
+    /// `fail` when a deny finding exists, `pass` otherwise.
+    pub verdict: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct RunSummary {
+    pub documents: usize,
+    pub errors: usize,
+    pub documents_with_deny: usize,
+    pub deny: usize,
+    pub warn: usize,
+    pub info: usize,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ErrorEntry {
+    pub source: String,
+    /// Stable error kind (`syntax`, `not-sbom`, `empty`, `no-components`, ...).
+    pub kind: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SkippedEntry {
+    pub source: String,
+    pub reason: String,
+}
+
+impl Report {
+    /// Exit status: 2 if any input could not be used, else 1 if any deny finding, else 0.
+    pub fn status(&self) -> crate::commands::Status {
+        use crate::commands::Status;
+        if !self.errors.is_empty() {
+            Status::Error
+        } else if self.summary.deny > 0 {
+            Status::Deny
+        } else {
+            Status::Ok
+        }
+    }
+}
+
+/// Severity order for sorting: deny first.
+pub fn severity_rank(l: Level) -> u8 {
+    match l {
+        Level::Deny => 0,
+        Level::Warn => 1,
+        Level::Info => 2,
+        Level::Allow => 3,
+    }
+}

@@ -1,0 +1,237 @@
+//! The terminal report: each finding with its evidence, citations and the path from the root
+//! drawn as a tree (the way cargo-deny draws inclusion graphs), then a summary table per run.
+//! Everything taken from a document passes through [`terminal_safe`], so no escape sequence in a
+//! component name reaches the terminal.
+
+use std::fmt::Write;
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use owo_colors::OwoColorize;
+
+use super::{Finding, Report};
+use crate::output::terminal_safe;
+use crate::policy::Level;
+
+fn paint(s: &str, level: Level, color: bool) -> String {
+    if !color {
+        return s.to_string();
+    }
+    match level {
+        Level::Deny => s.red().bold().to_string(),
+        Level::Warn => s.yellow().bold().to_string(),
+        Level::Info => s.cyan().to_string(),
+        Level::Allow => s.to_string(),
+    }
+}
+
+fn dim(s: &str, color: bool) -> String {
+    if color {
+        s.dimmed().to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Render the report for a terminal (`color` adds ANSI colours).
+pub fn render(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    for d in &report.documents {
+        let verdict = if d.summary.deny > 0 {
+            paint("FAIL", Level::Deny, color)
+        } else {
+            "pass".to_string()
+        };
+        let _ = writeln!(
+            out,
+            "{} ({} {}, {} components, {} attributed) {}",
+            terminal_safe(&d.source),
+            d.format,
+            terminal_safe(&d.spec_version),
+            d.components,
+            d.summary.attributed,
+            verdict
+        );
+        if d.findings.is_empty() {
+            let _ = writeln!(out, "  no findings");
+        }
+        for f in &d.findings {
+            finding(&mut out, f, color);
+        }
+        out.push('\n');
+    }
+    for e in &report.errors {
+        let _ = writeln!(
+            out,
+            "{}: {} [{}]",
+            terminal_safe(&e.source),
+            paint("error", Level::Deny, color),
+            e.kind
+        );
+        let _ = writeln!(out, "  {}", terminal_safe(&e.message));
+        out.push('\n');
+    }
+
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(vec![
+        "document", "format", "components", "attributed", "deny", "warn", "info", "verdict",
+    ]);
+    for d in &report.documents {
+        t.add_row(vec![
+            terminal_safe(&d.source).into_owned(),
+            d.format.clone(),
+            d.components.to_string(),
+            d.summary.attributed.to_string(),
+            d.summary.deny.to_string(),
+            d.summary.warn.to_string(),
+            d.summary.info.to_string(),
+            d.summary.verdict.clone(),
+        ]);
+    }
+    for e in &report.errors {
+        t.add_row(vec![
+            terminal_safe(&e.source).into_owned(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "error".into(),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "{} document(s) audited, {} failed to read, {} with deny findings; {} deny, {} warn, {} info",
+        s.documents, s.errors, s.documents_with_deny, s.deny, s.warn, s.info
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        dim(
+            &format!(
+                "registry {} (serial {}, {})",
+                report.registry.version, report.registry.serial, report.registry.digest
+            ),
+            color
+        )
+    );
+    out
+}
+
+fn finding(out: &mut String, f: &Finding, color: bool) {
+    let head = format!("{}[{}]", f.severity.as_str(), f.code.as_str());
+    let _ = writeln!(
+        out,
+        "  {}: {}",
+        paint(&head, f.severity, color),
+        terminal_safe(&f.message)
+    );
+    let pad = "      ";
+    if let Some(v) = &f.vendor {
+        let mut line = format!("vendor: {} ({}", terminal_safe(&v.name), v.id);
+        if let Some(c) = &v.country {
+            let _ = write!(line, ", {c}");
+        }
+        line.push(')');
+        if let Some(e) = &f.entity {
+            let _ = write!(line, ", entity {}", terminal_safe(e));
+        }
+        if let Some(p) = &f.product {
+            let _ = write!(line, ", {} {}", p.kind, terminal_safe(&p.name));
+        }
+        let _ = writeln!(out, "{pad}{line}");
+    }
+    if let Some(o) = &f.oem {
+        let _ = writeln!(
+            out,
+            "{pad}OEM: {} {} ({}){}",
+            terminal_safe(&o.embedder),
+            terminal_safe(&o.product),
+            o.period,
+            match o.in_period {
+                Some(true) => ", inside the period",
+                Some(false) => ", outside the period",
+                None => ", version unknown",
+            }
+        );
+    }
+    for c in &f.citations {
+        let mut line = format!("designation: {}", c.id);
+        if let Some(cl) = &c.clause {
+            let _ = write!(line, " — {}", terminal_safe(cl));
+        }
+        if let Some(e) = &c.effective {
+            let _ = write!(line, " (effective {e})");
+        }
+        let _ = writeln!(out, "{pad}{line}");
+    }
+    for e in &f.evidence {
+        let _ = writeln!(
+            out,
+            "{pad}evidence: {} = {} matches {} ({}, {})",
+            e.field,
+            terminal_safe(&e.value),
+            terminal_safe(&e.rule),
+            e.confidence,
+            e.status
+        );
+    }
+    if let Some(c) = &f.country {
+        if c.conflict || c.basis == "declared" {
+            let _ = writeln!(out, "{pad}country: {}", terminal_safe(&c.reason));
+        }
+    }
+    for v in &f.other_vendors {
+        let _ = writeln!(
+            out,
+            "{pad}also points at: {} ({})",
+            terminal_safe(&v.name),
+            v.id
+        );
+    }
+    if let Some(exposure) = &f.exposure {
+        if f.path.is_empty() {
+            let _ = writeln!(out, "{pad}exposure: {exposure} (no root reaches it)");
+        } else {
+            let paths = f.paths.unwrap_or(1);
+            let count = if paths == u64::MAX {
+                "at least 18446744073709551615 paths".to_string()
+            } else if paths == 1 {
+                "1 path".to_string()
+            } else {
+                format!("{paths} paths")
+            };
+            let _ = writeln!(out, "{pad}exposure: {exposure}, {count}; shortest:");
+            for (i, r) in f.path.iter().enumerate() {
+                if i == 0 {
+                    let _ = writeln!(out, "{pad}  {}", terminal_safe(r));
+                } else {
+                    let edge = f.path_edges.get(i - 1).map(String::as_str).unwrap_or("");
+                    let _ = writeln!(
+                        out,
+                        "{pad}  {}└─ {} {}",
+                        "   ".repeat(i - 1),
+                        dim(edge, color),
+                        terminal_safe(r)
+                    );
+                }
+            }
+            if f.roots.len() > 1 {
+                let _ = writeln!(
+                    out,
+                    "{pad}reached from {} roots: {}",
+                    f.roots.len(),
+                    f.roots
+                        .iter()
+                        .map(|r| terminal_safe(r).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+    }
+}
