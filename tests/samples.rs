@@ -161,7 +161,9 @@ fn cyclonedx_xml(text: &str) -> RawFacts {
                 facts.roots.extend(r.clone());
                 r
             }
-            "component" if !in_metadata && stack.last().map(String::as_str) == Some("components") => {
+            "component"
+                if !in_metadata && stack.last().map(String::as_str) == Some("components") =>
+            {
                 let r = attr(&e, b"bom-ref").unwrap_or_default();
                 // The enclosing <components> carries its parent <component>'s ref (None at the top).
                 let parent = refs.last().cloned().flatten();
@@ -175,12 +177,18 @@ fn cyclonedx_xml(text: &str) -> RawFacts {
                 let r = attr(&e, b"ref");
                 if let Some(Some(from)) = refs.last() {
                     if stack.last().map(String::as_str) == Some("dependency") {
-                        facts.edges.push((from.clone(), r.clone().unwrap_or_default()));
+                        facts
+                            .edges
+                            .push((from.clone(), r.clone().unwrap_or_default()));
                     }
                 }
                 r
             }
-            _ => refs.last().cloned().flatten().filter(|_| name == "components"),
+            _ => refs
+                .last()
+                .cloned()
+                .flatten()
+                .filter(|_| name == "components"),
         };
         if !empty {
             stack.push(name);
