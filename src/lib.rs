@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod exposure;
 pub mod inputs;
 pub mod output;
 pub mod policy;
