@@ -13,4 +13,5 @@ pub mod commands;
 pub mod inputs;
 pub mod output;
 pub mod registry;
+pub mod resolve;
 pub mod sbom;

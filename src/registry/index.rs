@@ -132,6 +132,11 @@ pub struct Index {
     text_ac: Option<AhoCorasick>,
     /// Automaton pattern → rules.
     text_rules: Vec<Ids>,
+    /// First word of every key of `names`, `component_names` and the text patterns: the
+    /// allocation-free prefilter of [`Index::may_match_words`].
+    first_words: FxHashSet<Box<str>>,
+    /// Hosts of the repository rules: the prefilter of [`Index::match_repository`].
+    repository_hosts: FxHashSet<Box<str>>,
 }
 
 /// Counts of an index, for diagnostics.
@@ -347,6 +352,55 @@ impl Index {
         out
     }
 
+    /// A CPE given as its (unescaped) vendor and product fields, as [`Index::match_cpe`] does
+    /// for a parsed [`Cpe`]; lets a caller that split the CPE itself avoid allocating.
+    pub fn match_cpe_fields(&self, vendor: &str, product: Option<&str>) -> Vec<Hit<'_>> {
+        let mut out = Vec::new();
+        let v = lower(vendor);
+        self.extend(&mut out, self.cpe_vendor.get(v.as_ref()));
+        if let Some(p) = product {
+            let p = lower(p);
+            self.extend(
+                &mut out,
+                self.cpe_product
+                    .get(v.as_ref())
+                    .and_then(|m| m.get(p.as_ref())),
+            );
+        }
+        out
+    }
+
+    /// Whether [`Index::match_name`], [`Index::match_component_name`] or [`Index::match_text`]
+    /// can find anything in `s`, decided without allocating: true when some word of `s` is the
+    /// first word of a name, product name or text pattern of the index. Never false when one of
+    /// those methods would hit; may be true when they do not. Text that is not plain ASCII (or
+    /// holds apostrophes, which join words when folded) is always worth trying.
+    pub fn may_match_words(&self, s: &str) -> bool {
+        if self.first_words.is_empty() {
+            return false;
+        }
+        if !s.is_ascii() || s.bytes().any(|b| b == b'\'' || b == b'`') {
+            return true;
+        }
+        let mut buf = [0u8; 64];
+        for word in s
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let Some(slot) = buf.get_mut(..word.len()) else {
+                return true;
+            };
+            slot.copy_from_slice(word.as_bytes());
+            slot.make_ascii_lowercase();
+            match std::str::from_utf8(slot) {
+                Ok(w) if self.first_words.contains(w) => return true,
+                Ok(_) => {}
+                Err(_) => return true,
+            }
+        }
+        false
+    }
+
     /// A purl: type + namespace (and each of its prefixes on `.` / `/` boundaries), exact
     /// type + namespace + name, the `repository_url` qualifier, and for Maven the group id as a
     /// Java package.
@@ -458,6 +512,15 @@ impl Index {
         let mut out = Vec::new();
         if self.repositories.is_empty() {
             return out;
+        }
+        // Prefilter without allocating: the host must be the host of some repository rule.
+        let rest = url.trim();
+        let rest = rest.split_once("://").map(|(_, r)| r).unwrap_or(rest);
+        let rest = rest.split(['?', '#']).next().unwrap_or("");
+        let authority = rest.find('/').map_or(rest, |i| &rest[..i]);
+        match host_of_authority(authority) {
+            Some(host) if self.repository_hosts.contains(lower(host).as_ref()) => {}
+            _ => return out,
         }
         if let Some(key) = url_key(url) {
             for prefix in boundary_prefixes(&key, &['/']) {
@@ -854,7 +917,25 @@ impl Builder {
         text.sort();
         let patterns: Vec<&str> = text.iter().map(|(p, _)| p.as_ref()).collect();
         let text_ac = automaton(&patterns);
+        let mut first_words: FxHashSet<Box<str>> = FxHashSet::default();
+        for key in self
+            .names
+            .keys()
+            .chain(self.component_names.keys())
+            .map(|k| k.as_ref())
+            .chain(patterns.iter().copied())
+        {
+            if let Some(w) = key.split(' ').find(|w| !w.is_empty()) {
+                first_words.insert(w.into());
+            }
+        }
         let text_rules = text.into_iter().map(|(_, ids)| ids).collect();
+
+        let repository_hosts = self
+            .repositories
+            .keys()
+            .map(|k| k.split('/').next().unwrap_or(k).into())
+            .collect();
 
         Index {
             rules: self.rules,
@@ -876,6 +957,8 @@ impl Builder {
             glob_of_pattern,
             text_ac,
             text_rules,
+            first_words,
+            repository_hosts,
         }
     }
 }
