@@ -16,4 +16,5 @@ pub mod output;
 pub mod policy;
 pub mod registry;
 pub mod report;
+pub mod resolve;
 pub mod sbom;

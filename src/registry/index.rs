@@ -132,6 +132,14 @@ pub struct Index {
     text_ac: Option<AhoCorasick>,
     /// Automaton pattern → rules.
     text_rules: Vec<Ids>,
+    /// First word of every key of `names`, `component_names` and the text patterns: the
+    /// allocation-free prefilter of [`Index::may_match_words`].
+    first_words: FxHashSet<Box<str>>,
+    /// Host, or host and first path segment, of each repository rule: the prefilter of
+    /// [`Index::match_repository`].
+    repository_heads: FxHashSet<Box<str>>,
+    /// First segment of each Java package rule: the prefilter of [`Index::match_java_package`].
+    java_heads: FxHashSet<Box<str>>,
 }
 
 /// Counts of an index, for diagnostics.
@@ -173,6 +181,31 @@ fn canon_alg(alg: &str) -> Cow<'_, str> {
                 .to_ascii_uppercase(),
         )
     }
+}
+
+/// `s` lower-cased into `buf` when it is ASCII and fits: lookups without allocating.
+fn ascii_lower_in<'b>(buf: &'b mut [u8], s: &str) -> Option<&'b str> {
+    if !s.is_ascii() {
+        return None;
+    }
+    let slot = buf.get_mut(..s.len())?;
+    slot.copy_from_slice(s.as_bytes());
+    slot.make_ascii_lowercase();
+    std::str::from_utf8(slot).ok()
+}
+
+/// `a`, `sep` and `b` joined into `buf` when they fit.
+fn join_in<'b>(buf: &'b mut [u8], a: &str, sep: char, b: &str) -> Option<&'b str> {
+    let mut tmp = [0u8; 4];
+    let sep = sep.encode_utf8(&mut tmp).as_bytes();
+    let len = a.len() + sep.len() + b.len();
+    let slot = buf.get_mut(..len)?;
+    let (x, rest) = slot.split_at_mut(a.len());
+    x.copy_from_slice(a.as_bytes());
+    let (y, z) = rest.split_at_mut(sep.len());
+    y.copy_from_slice(sep);
+    z.copy_from_slice(b.as_bytes());
+    std::str::from_utf8(slot).ok()
 }
 
 /// `host/path` of an http(s) URL, lower case, without a trailing `/`, or `None`.
@@ -347,6 +380,55 @@ impl Index {
         out
     }
 
+    /// A CPE given as its (unescaped) vendor and product fields, as [`Index::match_cpe`] does
+    /// for a parsed [`Cpe`]; lets a caller that split the CPE itself avoid allocating.
+    pub fn match_cpe_fields(&self, vendor: &str, product: Option<&str>) -> Vec<Hit<'_>> {
+        let mut out = Vec::new();
+        let v = lower(vendor);
+        self.extend(&mut out, self.cpe_vendor.get(v.as_ref()));
+        if let Some(p) = product {
+            let p = lower(p);
+            self.extend(
+                &mut out,
+                self.cpe_product
+                    .get(v.as_ref())
+                    .and_then(|m| m.get(p.as_ref())),
+            );
+        }
+        out
+    }
+
+    /// Whether [`Index::match_name`], [`Index::match_component_name`] or [`Index::match_text`]
+    /// can find anything in `s`, decided without allocating: true when some word of `s` is the
+    /// first word of a name, product name or text pattern of the index. Never false when one of
+    /// those methods would hit; may be true when they do not. Text that is not plain ASCII (or
+    /// holds apostrophes, which join words when folded) is always worth trying.
+    pub fn may_match_words(&self, s: &str) -> bool {
+        if self.first_words.is_empty() {
+            return false;
+        }
+        if !s.is_ascii() || s.bytes().any(|b| b == b'\'' || b == b'`') {
+            return true;
+        }
+        let mut buf = [0u8; 64];
+        for word in s
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let Some(slot) = buf.get_mut(..word.len()) else {
+                return true;
+            };
+            slot.copy_from_slice(word.as_bytes());
+            slot.make_ascii_lowercase();
+            match std::str::from_utf8(slot) {
+                Ok(w) if self.first_words.contains(w) => return true,
+                Ok(_) => {}
+                Err(_) => return true,
+            }
+        }
+        false
+    }
+
     /// A purl: type + namespace (and each of its prefixes on `.` / `/` boundaries), exact
     /// type + namespace + name, the `repository_url` qualifier, and for Maven the group id as a
     /// Java package.
@@ -361,13 +443,9 @@ impl Index {
                     self.extend(&mut out, by_ns.get(prefix));
                 }
                 // `pkg:golang/github.com/acme` also names the module `github.com/acme/x`.
-                let full_len = ns.len() + 1 + name.len();
-                if full_len <= 512 {
-                    let mut full = String::with_capacity(full_len);
-                    full.push_str(ns);
-                    full.push('/');
-                    full.push_str(&name);
-                    self.extend(&mut out, by_ns.get(full.as_str()));
+                let mut buf = [0u8; 512];
+                if let Some(full) = join_in(&mut buf, ns, '/', &name) {
+                    self.extend(&mut out, by_ns.get(full));
                 }
             } else {
                 self.extend(&mut out, by_ns.get(name.as_ref()));
@@ -459,6 +537,33 @@ impl Index {
         if self.repositories.is_empty() {
             return out;
         }
+        // Prefilter without allocating: the host must be the host of some repository rule.
+        let rest = url.trim();
+        let rest = rest.split_once("://").map(|(_, r)| r).unwrap_or(rest);
+        let rest = rest.split(['?', '#']).next().unwrap_or("");
+        let authority = rest.find('/').map_or(rest, |i| &rest[..i]);
+        let Some(host) = host_of_authority(authority) else {
+            return out;
+        };
+        let first = rest
+            .get(authority.len()..)
+            .and_then(|p| p.strip_prefix('/'))
+            .map(|p| p.split('/').next().unwrap_or(p));
+        let (mut low, mut raw, mut low2) = ([0u8; 256], [0u8; 256], [0u8; 256]);
+        let known = match ascii_lower_in(&mut low, host) {
+            // Not ASCII, or too long to lower-case here: cannot tell cheaply.
+            None => true,
+            Some(h) if self.repository_heads.contains(h) => true,
+            Some(_) => match first {
+                None => false,
+                Some(f) => join_in(&mut raw, host, '/', f)
+                    .and_then(|hf| ascii_lower_in(&mut low2, hf))
+                    .is_none_or(|l| self.repository_heads.contains(l)),
+            },
+        };
+        if !known {
+            return out;
+        }
         if let Some(key) = url_key(url) {
             for prefix in boundary_prefixes(&key, &['/']) {
                 self.extend(&mut out, self.repositories.get(prefix));
@@ -474,10 +579,11 @@ impl Index {
         let path = path.trim();
         let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
         if !base.is_empty() {
-            let base_l: Cow<'_, str> = if base.is_ascii() {
-                lower(base)
-            } else {
-                Cow::Owned(base.to_lowercase())
+            let mut buf = [0u8; 256];
+            let base_l: Cow<'_, str> = match ascii_lower_in(&mut buf, base) {
+                Some(l) => Cow::Borrowed(l),
+                None if base.is_ascii() => lower(base),
+                None => Cow::Owned(base.to_lowercase()),
             };
             self.extend(&mut out, self.file_exact.get(base_l.as_ref()));
             if let Some(ac) = &self.glob_ac {
@@ -509,6 +615,18 @@ impl Index {
     pub fn match_java_package(&self, s: &str) -> Vec<Hit<'_>> {
         let mut out = Vec::new();
         if self.java.is_empty() {
+            return out;
+        }
+        // Prefilter without allocating: some segment must start a package rule.
+        let mut buf = [0u8; 64];
+        let maybe = s
+            .split(['.', '/', '\\'])
+            .filter(|seg| !seg.is_empty())
+            .any(|seg| match ascii_lower_in(&mut buf, seg) {
+                Some(l) => self.java_heads.contains(l),
+                None => true,
+            });
+        if !maybe {
             return out;
         }
         let dotted: Cow<'_, str> =
@@ -854,7 +972,36 @@ impl Builder {
         text.sort();
         let patterns: Vec<&str> = text.iter().map(|(p, _)| p.as_ref()).collect();
         let text_ac = automaton(&patterns);
+        let mut first_words: FxHashSet<Box<str>> = FxHashSet::default();
+        for key in self
+            .names
+            .keys()
+            .chain(self.component_names.keys())
+            .map(|k| k.as_ref())
+            .chain(patterns.iter().copied())
+        {
+            if let Some(w) = key.split(' ').find(|w| !w.is_empty()) {
+                first_words.insert(w.into());
+            }
+        }
         let text_rules = text.into_iter().map(|(_, ids)| ids).collect();
+
+        let repository_heads = self
+            .repositories
+            .keys()
+            .map(|k| {
+                let mut parts = k.splitn(3, '/');
+                match (parts.next(), parts.next()) {
+                    (Some(h), Some(f)) => format!("{h}/{f}").into(),
+                    _ => k.clone(),
+                }
+            })
+            .collect();
+        let java_heads = self
+            .java
+            .keys()
+            .map(|k| k.split('.').next().unwrap_or(k).into())
+            .collect();
 
         Index {
             rules: self.rules,
@@ -876,6 +1023,9 @@ impl Builder {
             glob_of_pattern,
             text_ac,
             text_rules,
+            first_words,
+            repository_heads,
+            java_heads,
         }
     }
 }
@@ -1287,6 +1437,60 @@ mod tests {
         assert!(g("a*b*c").matches("aXXbYYc"));
         assert!(g("a*b*c").matches("abbbc"));
         assert!(!g("a*b*c").matches("acb"));
+    }
+
+    #[test]
+    fn the_word_prefilter_passes_whatever_the_name_and_text_matchers_would_hit() {
+        let idx = fixture().index();
+        for s in [
+            "AO Kaspersky Lab",
+            "KASPERSKY LAB, INC.",
+            "kav-sdk",
+            "Firewall using the kaspersky-lab-engine for AV.",
+            "calls NET_DVR_Init() first",
+            "АО «Лаборатория Касперского»",
+            "McAfee's engine",
+        ] {
+            assert!(idx.may_match_words(s), "{s}");
+        }
+        for s in ["jackson-databind", "FasterXML, LLC", "left pad", "", "   "] {
+            assert!(!idx.may_match_words(s), "{s}");
+            assert!(idx.match_name(s).is_empty() && idx.match_text(s).is_empty());
+        }
+    }
+
+    #[test]
+    fn cpe_fields_match_like_a_parsed_cpe() {
+        let idx = fixture().index();
+        let c = Cpe::parse("cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*").unwrap();
+        let a: Vec<RuleId> = idx.match_cpe(&c).iter().map(|h| h.rule_id).collect();
+        let b: Vec<RuleId> = idx
+            .match_cpe_fields("KASPERSKY", Some("anti-virus"))
+            .iter()
+            .map(|h| h.rule_id)
+            .collect();
+        assert_eq!(a, b);
+        assert_eq!(idx.match_cpe_fields("kaspersky", None).len(), 1);
+        assert!(idx.match_cpe_fields("kasperskyx", None).is_empty());
+    }
+
+    #[test]
+    fn repository_prefilter_keeps_case_and_forms_of_the_full_match() {
+        let idx = fixture().index();
+        for u in [
+            "https://DEVELOPER.Huawei.com/REPO/com/huawei/hms/push.aar",
+            "developer.huawei.com/repo",
+            "https://user@developer.huawei.com:443/repo/",
+        ] {
+            assert_eq!(vendors(&idx.match_repository(u)), ["huawei"], "{u}");
+        }
+        for u in [
+            "https://developer.huawei.com/other/x",
+            "https://developer.huawei.com",
+            "https://github.com/FasterXML/jackson-databind",
+        ] {
+            assert!(idx.match_repository(u).is_empty(), "{u}");
+        }
     }
 
     #[test]
