@@ -17,6 +17,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Audit SBOMs: attribute every component to a vendor and country, find every path to a
+    /// banned vendor, and gate on it (exit code 1 on a deny finding).
+    Audit(AuditArgs),
     /// Show what bomvet reads from SBOMs: format, spec version, components, relationships,
     /// roots and warnings.
     Inspect(InspectArgs),
@@ -63,6 +66,58 @@ pub struct InspectArgs {
     /// Write the output to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Summary per document and each finding with its path drawn as a tree.
+    Table,
+    /// Versioned JSON (schemas/report.schema.json).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Policy file (default: ./bomvet.toml when it exists, else the built-in defaults).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
+    /// Use the registry in DIR instead of the one built into bomvet.
+    #[arg(long, value_name = "DIR")]
+    pub registry: Option<PathBuf>,
+
+    /// Declared use context of the audited systems (Section 889 purposes); repeatable:
+    /// public-safety, government-facility-security, critical-infrastructure-surveillance,
+    /// national-security.
+    #[arg(long = "use-context", value_name = "CONTEXT")]
+    pub use_context: Vec<String>,
+
+    /// Make finding CODE deny (repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub deny: Vec<String>,
+
+    /// Make finding CODE warn (repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub warn: Vec<String>,
+
+    /// Drop finding CODE from the report (repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
+
+    /// Documents audited in parallel (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// `bomvet registry ...`.

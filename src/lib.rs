@@ -8,6 +8,7 @@
 //!
 //! `main.rs` is a thin clap front end over this library.
 
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod exposure;

@@ -11,6 +11,7 @@ use bomvet::output;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (outcome, output_path) = match &cli.command {
+        Command::Audit(args) => (commands::audit::run(args), args.output.clone()),
         Command::Inspect(args) => (commands::inspect::run(args), args.output.clone()),
         Command::Registry(args) => (commands::registry::run(args), args.output()),
     };

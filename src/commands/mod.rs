@@ -1,5 +1,6 @@
 //! One module per subcommand. Each returns an [`Outcome`]; none prints to stderr or exits.
 
+pub mod audit;
 pub mod inspect;
 pub mod registry;
 

@@ -325,7 +325,8 @@ impl Policy {
             }
         }
         for c in &self.countries_of_concern {
-            let known = reg.country_groups.iter().any(|g| g.id == c.value) || reg.is_country(&c.value);
+            let known =
+                reg.country_groups.iter().any(|g| g.id == c.value) || reg.is_country(&c.value);
             if !known {
                 out.push(PolicyProblem {
                     line: c.line,
@@ -423,7 +424,7 @@ impl Policy {
         if problems.is_empty() {
             Ok(policy)
         } else {
-            problems.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+            problems.sort_by_key(|p| (p.line, p.column));
             Err(PolicyError::Invalid {
                 file: source.to_string(),
                 problems,
@@ -457,7 +458,11 @@ pub fn use_context_names() -> Vec<&'static str> {
 
 fn read_levels(v: &Spanned<DeValue<'_>>, policy: &mut Policy, p: &mut Problems<'_>) {
     let DeValue::Table(t) = v.get_ref() else {
-        p.push(&v.span(), "levels", "expected a table of `code = \"level\"`".into());
+        p.push(
+            &v.span(),
+            "levels",
+            "expected a table of `code = \"level\"`".into(),
+        );
         return;
     };
     for (k, lv) in t.iter() {

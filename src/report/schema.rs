@@ -18,10 +18,7 @@ pub fn report_schema() -> Value {
     let schema = g.into_root_schema_for::<Report>();
     let mut v = schema.to_value();
     if let Some(o) = v.as_object_mut() {
-        o.insert(
-            "title".into(),
-            Value::String("bomvet audit report".into()),
-        );
+        o.insert("title".into(), Value::String("bomvet audit report".into()));
         o.insert(
             "description".into(),
             Value::String(

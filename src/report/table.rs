@@ -75,7 +75,14 @@ pub fn render(report: &Report, color: bool) -> String {
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
     t.set_header(vec![
-        "document", "format", "components", "attributed", "deny", "warn", "info", "verdict",
+        "document",
+        "format",
+        "components",
+        "attributed",
+        "deny",
+        "warn",
+        "info",
+        "verdict",
     ]);
     for d in &report.documents {
         t.add_row(vec![

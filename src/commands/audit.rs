@@ -1,0 +1,291 @@
+//! `bomvet audit`: read every input, audit each document, render one report.
+//!
+//! Documents are read and audited in parallel (one worker per core unless `--jobs`), and the
+//! report lists them in input order whatever order they finish in. A registry or policy that
+//! cannot be used stops the run before any input is read (exit 2); an input that cannot be read
+//! or audited is an error entry in the report while the others are still audited.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::{Outcome, Status};
+use crate::audit::Auditor;
+use crate::cli::{AuditArgs, AuditFormat};
+use crate::inputs::{self, InputSpec, ReadOutcome};
+use crate::policy::{self, Code, Level, Policy, PolicyError, DEFAULT_POLICY_FILE};
+use crate::registry::model::Registry;
+use crate::report::{
+    self, DocumentReport, ErrorEntry, PolicyInfo, RegistryInfo, Report, RunSummary, SkippedEntry,
+};
+use crate::sbom::ReadOptions;
+
+enum Loaded {
+    Embedded(&'static Registry),
+    Dir(Box<Registry>),
+}
+
+impl Loaded {
+    fn get(&self) -> &Registry {
+        match self {
+            Loaded::Embedded(r) => r,
+            Loaded::Dir(r) => r,
+        }
+    }
+}
+
+fn fail(messages: Vec<String>) -> Outcome {
+    Outcome {
+        stdout: String::new(),
+        messages,
+        status: Status::Error,
+    }
+}
+
+/// The policy from `--policy`, else `./bomvet.toml` if present, else the defaults; with the
+/// command-line overrides applied.
+fn load_policy(args: &AuditArgs) -> Result<Policy, Vec<String>> {
+    let policy_err = |e: PolicyError| {
+        let mut m = vec![format!("error: {e}")];
+        m.extend(e.lines().into_iter().map(|l| format!("  {l}")));
+        m
+    };
+    let mut policy = match &args.policy {
+        Some(p) => Policy::load(p, &p.display().to_string()).map_err(policy_err)?,
+        None if Path::new(DEFAULT_POLICY_FILE).is_file() => {
+            Policy::load(Path::new(DEFAULT_POLICY_FILE), DEFAULT_POLICY_FILE).map_err(policy_err)?
+        }
+        None => Policy::default(),
+    };
+    let mut problems = Vec::new();
+    for u in &args.use_context {
+        match policy::parse_use_context(u) {
+            Some(c) if !policy.use_context.contains(&c) => policy.use_context.push(c),
+            Some(_) => {}
+            None => problems.push(format!(
+                "error: --use-context {u:?} is not a use context (expected one of: {})",
+                policy::use_context_names().join(", ")
+            )),
+        }
+    }
+    for (flag, list, level) in [
+        ("--deny", &args.deny, Level::Deny),
+        ("--warn", &args.warn, Level::Warn),
+        ("--allow", &args.allow, Level::Allow),
+    ] {
+        for code in list {
+            match Code::parse(code) {
+                Some(c) => policy.set_level(c, level),
+                None => problems.push(format!(
+                    "error: {flag} {code:?} is not a finding code (codes: {})",
+                    Code::ALL.map(Code::as_str).join(", ")
+                )),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(policy)
+    } else {
+        problems.push("hint: docs/codes.md lists every finding code".into());
+        Err(problems)
+    }
+}
+
+/// Run `audit`.
+pub fn run(args: &AuditArgs) -> Outcome {
+    let loaded = match &args.registry {
+        None => match Registry::embedded() {
+            Ok(r) => Loaded::Embedded(r),
+            Err(e) => return fail(super::registry::error_messages(e)),
+        },
+        Some(d) => match Registry::load_dir(d) {
+            Ok(r) => Loaded::Dir(Box::new(r)),
+            Err(e) => return fail(super::registry::error_messages(&e)),
+        },
+    };
+    let reg = loaded.get();
+    let policy = match load_policy(args) {
+        Ok(p) => p,
+        Err(m) => return fail(m),
+    };
+    let registry_problems = policy.check_against(reg);
+    if !registry_problems.is_empty() {
+        let file = policy.source.clone().unwrap_or_default();
+        let mut m = vec![format!(
+            "error: policy file {file} names things the registry does not know"
+        )];
+        m.extend(registry_problems.iter().map(|p| format!("  {file}:{p}")));
+        return fail(m);
+    }
+
+    let opts = ReadOptions {
+        limits: crate::sbom::Limits {
+            max_bytes: args.read.max_size,
+            ..Default::default()
+        },
+        strict: args.read.strict,
+    };
+    let specs = inputs::expand(&args.read.inputs);
+    let auditor = Auditor::new(reg, reg.index(), &policy);
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, specs.len().max(1));
+    let results = run_parallel(&specs, jobs, |spec| audit_one(&auditor, spec, &opts));
+
+    let mut report = Report {
+        schema_version: report::SCHEMA_VERSION.into(),
+        registry: RegistryInfo {
+            version: reg.meta.version.clone(),
+            serial: reg.meta.serial,
+            digest: reg.meta.digest.clone(),
+            origin: match &args.registry {
+                None => "embedded".into(),
+                Some(d) => d.display().to_string(),
+            },
+        },
+        policy: policy_info(&policy, reg),
+        documents: Vec::new(),
+        errors: Vec::new(),
+        skipped: Vec::new(),
+        summary: RunSummary::default(),
+    };
+    let mut messages = Vec::new();
+    for r in results {
+        match r {
+            One::Doc(d) => report.documents.push(*d),
+            One::Skipped(s) => report.skipped.push(s),
+            One::Error(e) => {
+                messages.push(format!("error: {}: {}", e.source, e.message));
+                report.errors.push(e);
+            }
+        }
+    }
+    let s = &mut report.summary;
+    s.documents = report.documents.len();
+    s.errors = report.errors.len();
+    for d in &report.documents {
+        s.deny += d.summary.deny;
+        s.warn += d.summary.warn;
+        s.info += d.summary.info;
+        s.documents_with_deny += usize::from(d.summary.deny > 0);
+    }
+    if report.documents.is_empty() && report.errors.is_empty() {
+        let e = ErrorEntry {
+            source: args.read.inputs.join(" "),
+            kind: "no-input".into(),
+            message: "no SBOM found in the inputs".into(),
+        };
+        messages.push(format!("error: {}", e.message));
+        report.errors.push(e);
+        report.summary.errors = 1;
+    }
+    let status = report.status();
+    let stdout = match args.format {
+        AuditFormat::Json => report::json::render(&report),
+        AuditFormat::Table => {
+            let color = args.output.is_none() && crate::output::stdout_color();
+            report::table::render(&report, color)
+        }
+    };
+    Outcome {
+        stdout,
+        messages,
+        status,
+    }
+}
+
+fn policy_info(p: &Policy, reg: &Registry) -> PolicyInfo {
+    PolicyInfo {
+        source: p.source.clone(),
+        use_context: p
+            .use_context
+            .iter()
+            .map(|u| {
+                serde_json::to_value(u)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            })
+            .collect(),
+        levels: Code::ALL
+            .iter()
+            .filter(|c| p.level(**c) != c.default_level())
+            .map(|c| (c.as_str().to_string(), p.level(*c)))
+            .collect(),
+        enforce: p
+            .enforce
+            .as_ref()
+            .map(|l| l.iter().map(|d| d.value.clone()).collect()),
+        countries_of_concern: p.concern_countries(reg),
+    }
+}
+
+enum One {
+    Doc(Box<DocumentReport>),
+    Skipped(SkippedEntry),
+    Error(ErrorEntry),
+}
+
+fn audit_one(auditor: &Auditor<'_>, spec: &InputSpec, opts: &ReadOptions) -> One {
+    match inputs::read(spec, opts) {
+        ReadOutcome::Read(doc) => match auditor.audit(&doc) {
+            Ok(d) => One::Doc(Box::new(d)),
+            Err(e) => One::Error(ErrorEntry {
+                source: spec.source.clone(),
+                kind: e.kind().into(),
+                message: e.to_string(),
+            }),
+        },
+        ReadOutcome::Skipped { source, reason } => One::Skipped(SkippedEntry { source, reason }),
+        ReadOutcome::Failed(e) => One::Error(ErrorEntry {
+            source: e.source,
+            kind: e.error.kind().into(),
+            message: e.error.to_string(),
+        }),
+    }
+}
+
+/// Apply `f` to every item on `jobs` threads; results in input order.
+fn run_parallel<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if jobs <= 1 || items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<Vec<(usize, R)>> = Vec::new();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..jobs)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(p) => parts.push(p),
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+    });
+    let mut all: Vec<(usize, R)> = parts.into_iter().flatten().collect();
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_results_keep_input_order() {
+        let items: Vec<usize> = (0..200).collect();
+        let out = run_parallel(&items, 4, |i| i * 2);
+        assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+    }
+}
