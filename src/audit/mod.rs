@@ -805,3 +805,6 @@ fn path_edge_kinds(
     }
     out.into_iter().map(|(k, (_, n))| (k, n)).collect()
 }
+
+#[cfg(test)]
+mod tests;
