@@ -103,6 +103,26 @@ impl Graph {
     }
 }
 
+/// One node being explored by the depth-first search.
+#[derive(Debug)]
+struct Frame {
+    node: u32,
+    /// Position of the next out-edge to look at.
+    next: usize,
+    /// No edge from the node's subtree has reached an earlier open node (yet).
+    first: bool,
+}
+
+impl Frame {
+    fn new(node: u32) -> Frame {
+        Frame {
+            node,
+            next: 0,
+            first: true,
+        }
+    }
+}
+
 /// Strongly connected components of the subgraph reachable from the roots.
 ///
 /// SCC ids are assigned in Tarjan's completion order, so every edge between two different SCCs
@@ -118,72 +138,82 @@ pub(crate) struct Condensation {
 }
 
 impl Condensation {
-    /// Iterative Tarjan from every root in rank order. Memory and time O(V + E) of the reachable
-    /// part; the explicit call stack replaces recursion, so depth is limited only by memory.
+    /// Tarjan's algorithm from every root in rank order, in Pearce's one-array form and with an
+    /// explicit call stack instead of recursion (depth is limited only by memory). Time O(V + E)
+    /// and one `u32` per node plus the stacks.
+    ///
+    /// `rindex[v]` is 0 while `v` is unvisited; while `v` is open it holds its DFS number, lowered
+    /// to the smallest number reachable; once `v`'s SCC is complete it holds a component number
+    /// counted down from `n` (never 0). Completed numbers are never below an open DFS number (there
+    /// are never more open nodes than components left to number), so the strict `<` below
+    /// ignores completed nodes without an on-stack flag.
     pub fn new(g: &Graph) -> Condensation {
         let n = g.n;
-        let mut index = vec![NONE; n];
-        let mut low = vec![NONE; n];
-        let mut on_stack = vec![false; n];
+        let mut rindex = vec![0u32; n];
+        let mut next_index: u32 = 1;
+        let mut done: u32 = 0;
+        // Nodes whose SCC is still open and that are not the SCC's first-visited node.
         let mut stack: Vec<u32> = Vec::new();
-        // (node, position of the next out-edge to look at)
-        let mut call: Vec<(u32, usize)> = Vec::new();
-        let mut counter: u32 = 0;
-
-        let mut scc_of = vec![NONE; n];
+        let mut call: Vec<Frame> = Vec::new();
         let mut members = Vec::new();
         let mut member_start = vec![0usize];
 
         for &root in &g.roots {
-            if index[root as usize] != NONE {
+            if rindex[root as usize] != 0 {
                 continue;
             }
-            index[root as usize] = counter;
-            low[root as usize] = counter;
-            counter += 1;
-            stack.push(root);
-            on_stack[root as usize] = true;
-            call.push((root, 0));
+            rindex[root as usize] = next_index;
+            next_index += 1;
+            call.push(Frame::new(root));
 
             while let Some(frame) = call.last_mut() {
-                let v = frame.0;
-                let out = g.out(v);
-                if let Some(arc) = out.get(frame.1) {
-                    frame.1 += 1;
+                let v = frame.node as usize;
+                if let Some(arc) = g.out(frame.node).get(frame.next) {
                     let w = arc.to as usize;
-                    if index[w] == NONE {
-                        index[w] = counter;
-                        low[w] = counter;
-                        counter += 1;
-                        stack.push(arc.to);
-                        on_stack[w] = true;
-                        call.push((arc.to, 0));
-                    } else if on_stack[w] {
-                        let lv = &mut low[v as usize];
-                        *lv = (*lv).min(index[w]);
+                    if rindex[w] == 0 {
+                        // Descend; the same edge is looked at again once `w` is finished.
+                        rindex[w] = next_index;
+                        next_index += 1;
+                        call.push(Frame::new(arc.to));
+                        continue;
+                    }
+                    frame.next += 1;
+                    if rindex[w] < rindex[v] {
+                        rindex[v] = rindex[w];
+                        frame.first = false;
                     }
                     continue;
                 }
+                let first = frame.first;
                 call.pop();
-                let lv = low[v as usize];
-                if let Some(&(parent, _)) = call.last() {
-                    let lp = &mut low[parent as usize];
-                    *lp = (*lp).min(lv);
+                if !first {
+                    stack.push(v as u32);
+                    continue;
                 }
-                if lv == index[v as usize] {
-                    let id = (member_start.len() - 1) as u32;
-                    while let Some(w) = stack.pop() {
-                        on_stack[w as usize] = false;
-                        scc_of[w as usize] = id;
-                        members.push(w);
-                        if w == v {
-                            break;
-                        }
+                // `v` is the first-visited node of a complete SCC: number it.
+                let comp = n as u32 - done;
+                done += 1;
+                next_index -= 1;
+                while let Some(&w) = stack.last() {
+                    if rindex[v] > rindex[w as usize] {
+                        break;
                     }
-                    member_start.push(members.len());
+                    stack.pop();
+                    rindex[w as usize] = comp;
+                    next_index -= 1;
+                    members.push(w);
                 }
+                rindex[v] = comp;
+                members.push(v as u32);
+                member_start.push(members.len());
             }
         }
+
+        // Component numbers run down from n in completion order; SCC ids run up from 0.
+        let scc_of = rindex
+            .into_iter()
+            .map(|r| if r == 0 { NONE } else { n as u32 - r })
+            .collect();
         Condensation {
             scc_of,
             members,

@@ -196,7 +196,7 @@ impl Analysis {
         }
     }
 
-    /// One shortest path from a root to the target, root first, target last ([root] for a root
+    /// One shortest path from a root to the target, root first, target last (`[root]` for a root
     /// itself); empty when unattached. The choice is documented in the module docs.
     pub fn path(&self, target: CompId) -> Vec<CompId> {
         let mut nodes = Vec::new();
