@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::exposure::{Analysis, Exposure};
@@ -231,11 +231,10 @@ impl<'r> Auditor<'r> {
         targets.sort_unstable();
         targets.dedup();
         let analysis = Analysis::new(doc, &targets);
-        let edge_kinds = path_edge_kinds(doc, &analysis, &targets);
 
         let mut findings = Vec::with_capacity(pending.len() + 1);
         for p in pending {
-            if let Some(f) = self.finish(doc, &analysis, &edge_kinds, p) {
+            if let Some(f) = self.finish(doc, &analysis, p) {
                 findings.push(f);
             }
         }
@@ -495,13 +494,7 @@ impl<'r> Auditor<'r> {
         }
     }
 
-    fn finish(
-        &self,
-        doc: &Document,
-        analysis: &Analysis,
-        edge_kinds: &FxHashMap<(CompId, CompId), String>,
-        p: Pending,
-    ) -> Option<Finding> {
+    fn finish(&self, doc: &Document, analysis: &Analysis, p: Pending) -> Option<Finding> {
         let reg = self.registry;
         let exposure = match p.kind {
             PendingKind::BannedOem => Exposure::Embedded,
@@ -519,14 +512,11 @@ impl<'r> Auditor<'r> {
         }
         let c = doc.component(p.comp);
         let path_ids = analysis.path(p.comp);
-        let path_edges = path_ids
-            .windows(2)
-            .map(|w| {
-                edge_kinds
-                    .get(&(w[0], w[1]))
-                    .cloned()
-                    .unwrap_or_else(|| "depends-on".into())
-            })
+        let path_edges = analysis
+            .path_edges(p.comp)
+            .into_iter()
+            .filter_map(|i| doc.relationships.get(i))
+            .map(|r| r.kind.name())
             .collect();
         let path: Vec<String> = path_ids
             .iter()
@@ -769,41 +759,6 @@ fn country_info(c: &crate::resolve::CountryOfOrigin) -> CountryInfo {
         conflict: c.conflict,
         reason: c.reason.clone(),
     }
-}
-
-/// The relationship kind of each consecutive pair on the chosen paths (first edge in document
-/// order, preferring an embedding edge so that nesting shows).
-fn path_edge_kinds(
-    doc: &Document,
-    analysis: &Analysis,
-    targets: &[CompId],
-) -> FxHashMap<(CompId, CompId), String> {
-    let mut wanted: FxHashSet<(CompId, CompId)> = FxHashSet::default();
-    for t in targets {
-        let p = analysis.path(*t);
-        for w in p.windows(2) {
-            wanted.insert((w[0], w[1]));
-        }
-    }
-    let mut out: FxHashMap<(CompId, CompId), (bool, String)> = FxHashMap::default();
-    if wanted.is_empty() {
-        return FxHashMap::default();
-    }
-    for r in &doc.relationships {
-        let key = (r.from, r.to);
-        if !wanted.contains(&key) {
-            continue;
-        }
-        let emb = r.kind.is_embedding();
-        match out.get(&key) {
-            Some((true, _)) => {}
-            Some((false, _)) if !emb => {}
-            _ => {
-                out.insert(key, (emb, r.kind.name()));
-            }
-        }
-    }
-    out.into_iter().map(|(k, (_, n))| (k, n)).collect()
 }
 
 #[cfg(test)]
