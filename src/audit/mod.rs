@@ -349,25 +349,6 @@ impl<'r> Auditor<'r> {
                 "its version or date is outside the period",
             );
         }
-        let oem_only = !m.oems.is_empty() && m.evidence.iter().all(|e| e.oem.is_some());
-        let in_period = m
-            .oems
-            .iter()
-            .map(|o| o.in_period)
-            .max_by_key(|p| match p {
-                Some(true) => 2,
-                None => 1,
-                Some(false) => 0,
-            })
-            .flatten();
-        if oem_only && in_period == Some(false) {
-            let ids = reaching.iter().map(|(v, d, _)| (*v, *d)).collect();
-            return (
-                PendingKind::Fixed(Code::OemOutsidePeriod),
-                ids,
-                "its version or date is outside the period",
-            );
-        }
         if reaching.is_empty() {
             let any_enforced = vendor
                 .designations

@@ -37,6 +37,15 @@ fn doc(direct: &str, inner: &str) -> Document {
 const PLAIN: &str = r#"{"bom-ref": "direct", "type": "library", "name": "zlib", "version": "1.3"}"#;
 const PLAIN_INNER: &str = r#"{"bom-ref": "inner", "type": "library", "name": "libyaml"}"#;
 
+fn enforced(id: &str) -> Located<String> {
+    Located {
+        value: id.into(),
+        line: 1,
+        column: 1,
+        key: "enforce[0]".into(),
+    }
+}
+
 fn audit_with(policy: &Policy, d: &Document) -> DocumentReport {
     let reg = fixture();
     Auditor::new(reg, reg.index(), policy)
@@ -92,12 +101,7 @@ fn kaspersky_code_inside_another_vendors_component_is_banned_embedded() {
 #[test]
 fn the_entity_list_alone_never_bans() {
     let mut p = Policy::default();
-    p.enforce = Some(vec![Located {
-        value: "us-bis-entity-list".into(),
-        line: 1,
-        column: 1,
-        key: "enforce[0]".into(),
-    }]);
+    p.enforce = Some(vec![enforced("us-bis-entity-list")]);
     let d = doc(
         r#"{"bom-ref": "direct", "type": "application", "name": "kav", "cpe": "cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*"}"#,
         PLAIN_INNER,
@@ -111,12 +115,7 @@ fn the_entity_list_alone_never_bans() {
 #[test]
 fn designations_the_policy_does_not_enforce_leave_the_country_check() {
     let mut p = Policy::default();
-    p.enforce = Some(vec![Located {
-        value: "us-far-52.204-25-telecom".into(),
-        line: 1,
-        column: 1,
-        key: "enforce[0]".into(),
-    }]);
+    p.enforce = Some(vec![enforced("us-far-52.204-25-telecom")]);
     let d = doc(
         r#"{"bom-ref": "direct", "type": "application", "name": "kav", "cpe": "cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*"}"#,
         PLAIN_INNER,
@@ -132,12 +131,7 @@ fn hikvision_is_conditional_until_a_section_889_use_is_declared() {
     let d = doc(hik, PLAIN_INNER);
     // The fixture also lists Hikvision on a covered list without a use limit: enforce only §889.
     let mut p = Policy::default();
-    p.enforce = Some(vec![Located {
-        value: "us-far-52.204-25-video-surveillance".into(),
-        line: 1,
-        column: 1,
-        key: "enforce[0]".into(),
-    }]);
+    p.enforce = Some(vec![enforced("us-far-52.204-25-video-surveillance")]);
     let r = audit_with(&p, &d);
     let f = finding(&r, "direct");
     assert_eq!(f[0].code, Code::ConditionalVendor, "{:#?}", r.findings);
