@@ -328,10 +328,10 @@ fn spdx_xml_count(r: &mut NsReader<&[u8]>) -> Option<usize> {
                     n += 1;
                 }
             }
-            Event::Empty(e) => {
-                if depth == 1 && matches!(e.local_name().as_ref(), b"packages" | b"files") {
-                    n += 1;
-                }
+            Event::Empty(e)
+                if depth == 1 && matches!(e.local_name().as_ref(), b"packages" | b"files") =>
+            {
+                n += 1;
             }
             Event::End(_) => depth = depth.saturating_sub(1),
             Event::Eof => return Some(n),
