@@ -14,3 +14,6 @@ pub mod inputs;
 pub mod output;
 pub mod registry;
 pub mod sbom;
+/// Synthetic SBOM generator shared by `examples/gensbom` and the benchmarks; not a public API.
+#[doc(hidden)]
+pub mod sbomgen;
