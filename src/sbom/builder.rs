@@ -169,11 +169,21 @@ impl Builder {
         self.non_components.insert(r.into());
     }
 
+    /// A reference as an edge end: the component id when the reference is already known (it
+    /// can only resolve to that id later: the first occurrence wins), else the reference,
+    /// resolved at [`Builder::finish`]. Resolving early saves a string per edge end.
+    fn end(&self, r: &str) -> End {
+        match self.by_ref.get(r) {
+            Some(&id) => End::Id(id),
+            None => End::Ref(r.to_string()),
+        }
+    }
+
     /// An edge between two references, resolved at [`Builder::finish`].
     pub fn edge_by_ref(&mut self, from: &str, to: &str, kind: RelKind, location: Location) {
         self.edges.push(PendingEdge {
-            from: End::Ref(from.to_string()),
-            to: End::Ref(to.to_string()),
+            from: self.end(from),
+            to: self.end(to),
             kind,
             location,
         });
@@ -183,7 +193,7 @@ impl Builder {
     pub fn edge_id_ref(&mut self, from: CompId, to: &str, kind: RelKind, location: Location) {
         self.edges.push(PendingEdge {
             from: End::Id(from),
-            to: End::Ref(to.to_string()),
+            to: self.end(to),
             kind,
             location,
         });
@@ -200,7 +210,8 @@ impl Builder {
     }
 
     pub fn root_by_ref(&mut self, r: &str, location: Location) {
-        self.roots.push((End::Ref(r.to_string()), location));
+        let end = self.end(r);
+        self.roots.push((end, location));
     }
 
     pub fn root(&mut self, id: CompId) {
@@ -267,10 +278,11 @@ impl Builder {
         }
 
         let mut roots = Vec::new();
+        let mut root_set = FxHashSet::default();
         let declared = std::mem::take(&mut self.roots);
         for (r, loc) in &declared {
             if let Some(id) = self.resolve(r, loc, "root") {
-                if !roots.contains(&id) {
+                if root_set.insert(id) {
                     roots.push(id);
                 }
             }
