@@ -97,11 +97,7 @@ fn bomvet_read(bytes: &[u8]) -> usize {
         .unwrap_or(0)
 }
 
-fn pair(
-    g: &mut BenchmarkGroup<'_, CpuTime>,
-    bytes: &[u8],
-    raw: impl Fn(&[u8]) -> usize,
-) {
+fn pair(g: &mut BenchmarkGroup<'_, CpuTime>, bytes: &[u8], raw: impl Fn(&[u8]) -> usize) {
     // Sanity: both sides must accept the input, or the comparison means nothing.
     assert!(raw(bytes) > 0, "raw parser rejected the input");
     assert!(bomvet_read(bytes) > 0, "bomvet rejected the input");
@@ -112,7 +108,8 @@ fn pair(
 
 fn ingest(c: &mut Criterion<CpuTime>) {
     let n = components();
-    let cases: [(&str, GenFormat, fn(&[u8]) -> usize); 4] = [
+    type Raw = fn(&[u8]) -> usize;
+    let cases: [(&str, GenFormat, Raw); 4] = [
         ("cdx-json", GenFormat::CdxJson, |b| {
             serde_json::from_slice::<IgnoredAny>(b).map_or(0, |_| 1)
         }),
