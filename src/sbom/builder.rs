@@ -199,6 +199,51 @@ impl Builder {
         });
     }
 
+    /// [`Builder::edge_by_ref`] with the location made only if an end is not known yet (it is
+    /// only ever shown when an end fails to resolve): big dependency graphs whose ends are all
+    /// known skip one string per edge.
+    pub fn edge_by_ref_lazy(
+        &mut self,
+        from: &str,
+        to: &str,
+        kind: RelKind,
+        location: impl FnOnce() -> Location,
+    ) {
+        let from = self.end(from);
+        self.push_lazy(from, to, kind, location);
+    }
+
+    /// [`Builder::edge_id_ref`] with a lazily made location (see [`Builder::edge_by_ref_lazy`]).
+    pub fn edge_id_ref_lazy(
+        &mut self,
+        from: CompId,
+        to: &str,
+        kind: RelKind,
+        location: impl FnOnce() -> Location,
+    ) {
+        self.push_lazy(End::Id(from), to, kind, location);
+    }
+
+    fn push_lazy(
+        &mut self,
+        from: End,
+        to: &str,
+        kind: RelKind,
+        location: impl FnOnce() -> Location,
+    ) {
+        let to = self.end(to);
+        let location = match (&from, &to) {
+            (End::Id(_), End::Id(_)) => Location::none(),
+            _ => location(),
+        };
+        self.edges.push(PendingEdge {
+            from,
+            to,
+            kind,
+            location,
+        });
+    }
+
     /// An edge between two components already added.
     pub fn edge(&mut self, from: CompId, to: CompId, kind: RelKind) {
         self.edges.push(PendingEdge {
@@ -451,6 +496,43 @@ mod tests {
         assert_eq!(codes, vec!["dangling-ref", "noassertion-target"]);
         assert_eq!(d.roots, vec![0]);
         assert_eq!(d.root_source, RootSource::Inferred);
+    }
+
+    #[test]
+    fn lazy_edges_build_their_location_only_for_unknown_ends() {
+        let mut b = Builder::new("t", Format::CycloneDxJson);
+        let a = b.add_component(comp("a", "a"));
+        b.add_component(comp("b", "b"));
+        let mut made = 0;
+        let dep = RelKind::DependsOn(DepScope::Unspecified);
+        b.edge_by_ref_lazy("a", "b", dep.clone(), || {
+            made += 1;
+            Location::pointer("/dependencies/0")
+        });
+        b.edge_id_ref_lazy(a, "b", RelKind::Contains, || {
+            made += 1;
+            Location::pointer("/x")
+        });
+        assert_eq!(made, 0);
+        b.edge_by_ref_lazy("a", "later", dep.clone(), || {
+            made += 1;
+            Location::pointer("/dependencies/1/dependsOn/0")
+        });
+        b.edge_id_ref_lazy(a, "nowhere", dep, || {
+            made += 1;
+            Location::pointer("/dependencies/1/dependsOn/1")
+        });
+        assert_eq!(made, 2);
+        b.add_component(comp("later", "later"));
+        let d = b.finish(false).unwrap();
+        assert_eq!(d.relationships.len(), 3);
+        let dangling: Vec<_> = d
+            .warnings
+            .iter()
+            .filter(|w| w.code == "dangling-ref")
+            .map(|w| w.location.pointer.clone())
+            .collect();
+        assert_eq!(dangling, [Some("/dependencies/1/dependsOn/1".to_string())]);
     }
 
     #[test]

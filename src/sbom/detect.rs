@@ -145,7 +145,8 @@ fn detect_xml(text: &str) -> Result<Detected, IngestError> {
         return Ok(Detected::Sbom(Format::SpdxXml));
     }
     let found = if local == "bom" {
-        "an XML <bom> without a CycloneDX `http://cyclonedx.org/schema/bom/1.<n>` namespace".to_string()
+        "an XML <bom> without a CycloneDX `http://cyclonedx.org/schema/bom/1.<n>` namespace"
+            .to_string()
     } else {
         format!("an XML document with root element <{qname}>")
     };
@@ -318,7 +319,8 @@ mod tests {
     #[test]
     fn only_cyclonedx_one_dot_digits_namespaces_are_cyclonedx_xml() {
         for ns in ["1.0", "1.6", "1.17"] {
-            let doc = format!("<bom xmlns=\"http://cyclonedx.org/schema/bom/{ns}\" version=\"1\"/>");
+            let doc =
+                format!("<bom xmlns=\"http://cyclonedx.org/schema/bom/{ns}\" version=\"1\"/>");
             assert_eq!(fmt(&doc), Format::CycloneDxXml, "{ns}");
         }
         assert_eq!(
@@ -326,7 +328,8 @@ mod tests {
             Format::CycloneDxXml
         );
         for ns in ["11", "1.", "1.x", "1.6/extra", "2.0", ""] {
-            let doc = format!("<bom xmlns=\"http://cyclonedx.org/schema/bom/{ns}\" version=\"1\"/>");
+            let doc =
+                format!("<bom xmlns=\"http://cyclonedx.org/schema/bom/{ns}\" version=\"1\"/>");
             assert!(
                 matches!(detect(&doc), Err(IngestError::NotSbom { .. })),
                 "{ns} accepted"
