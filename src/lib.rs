@@ -19,3 +19,6 @@ pub mod registry;
 pub mod report;
 pub mod resolve;
 pub mod sbom;
+/// Synthetic SBOM generator shared by `examples/gensbom` and the benchmarks; not a public API.
+#[doc(hidden)]
+pub mod sbomgen;

@@ -169,11 +169,21 @@ impl Builder {
         self.non_components.insert(r.into());
     }
 
+    /// A reference as an edge end: the component id when the reference is already known (it
+    /// can only resolve to that id later: the first occurrence wins), else the reference,
+    /// resolved at [`Builder::finish`]. Resolving early saves a string per edge end.
+    fn end(&self, r: &str) -> End {
+        match self.by_ref.get(r) {
+            Some(&id) => End::Id(id),
+            None => End::Ref(r.to_string()),
+        }
+    }
+
     /// An edge between two references, resolved at [`Builder::finish`].
     pub fn edge_by_ref(&mut self, from: &str, to: &str, kind: RelKind, location: Location) {
         self.edges.push(PendingEdge {
-            from: End::Ref(from.to_string()),
-            to: End::Ref(to.to_string()),
+            from: self.end(from),
+            to: self.end(to),
             kind,
             location,
         });
@@ -183,7 +193,52 @@ impl Builder {
     pub fn edge_id_ref(&mut self, from: CompId, to: &str, kind: RelKind, location: Location) {
         self.edges.push(PendingEdge {
             from: End::Id(from),
-            to: End::Ref(to.to_string()),
+            to: self.end(to),
+            kind,
+            location,
+        });
+    }
+
+    /// [`Builder::edge_by_ref`] with the location made only if an end is not known yet (it is
+    /// only ever shown when an end fails to resolve): big dependency graphs whose ends are all
+    /// known skip one string per edge.
+    pub fn edge_by_ref_lazy(
+        &mut self,
+        from: &str,
+        to: &str,
+        kind: RelKind,
+        location: impl FnOnce() -> Location,
+    ) {
+        let from = self.end(from);
+        self.push_lazy(from, to, kind, location);
+    }
+
+    /// [`Builder::edge_id_ref`] with a lazily made location (see [`Builder::edge_by_ref_lazy`]).
+    pub fn edge_id_ref_lazy(
+        &mut self,
+        from: CompId,
+        to: &str,
+        kind: RelKind,
+        location: impl FnOnce() -> Location,
+    ) {
+        self.push_lazy(End::Id(from), to, kind, location);
+    }
+
+    fn push_lazy(
+        &mut self,
+        from: End,
+        to: &str,
+        kind: RelKind,
+        location: impl FnOnce() -> Location,
+    ) {
+        let to = self.end(to);
+        let location = match (&from, &to) {
+            (End::Id(_), End::Id(_)) => Location::none(),
+            _ => location(),
+        };
+        self.edges.push(PendingEdge {
+            from,
+            to,
             kind,
             location,
         });
@@ -200,7 +255,8 @@ impl Builder {
     }
 
     pub fn root_by_ref(&mut self, r: &str, location: Location) {
-        self.roots.push((End::Ref(r.to_string()), location));
+        let end = self.end(r);
+        self.roots.push((end, location));
     }
 
     pub fn root(&mut self, id: CompId) {
@@ -267,10 +323,11 @@ impl Builder {
         }
 
         let mut roots = Vec::new();
+        let mut root_set = FxHashSet::default();
         let declared = std::mem::take(&mut self.roots);
         for (r, loc) in &declared {
             if let Some(id) = self.resolve(r, loc, "root") {
-                if !roots.contains(&id) {
+                if root_set.insert(id) {
                     roots.push(id);
                 }
             }
@@ -439,6 +496,43 @@ mod tests {
         assert_eq!(codes, vec!["dangling-ref", "noassertion-target"]);
         assert_eq!(d.roots, vec![0]);
         assert_eq!(d.root_source, RootSource::Inferred);
+    }
+
+    #[test]
+    fn lazy_edges_build_their_location_only_for_unknown_ends() {
+        let mut b = Builder::new("t", Format::CycloneDxJson);
+        let a = b.add_component(comp("a", "a"));
+        b.add_component(comp("b", "b"));
+        let mut made = 0;
+        let dep = RelKind::DependsOn(DepScope::Unspecified);
+        b.edge_by_ref_lazy("a", "b", dep.clone(), || {
+            made += 1;
+            Location::pointer("/dependencies/0")
+        });
+        b.edge_id_ref_lazy(a, "b", RelKind::Contains, || {
+            made += 1;
+            Location::pointer("/x")
+        });
+        assert_eq!(made, 0);
+        b.edge_by_ref_lazy("a", "later", dep.clone(), || {
+            made += 1;
+            Location::pointer("/dependencies/1/dependsOn/0")
+        });
+        b.edge_id_ref_lazy(a, "nowhere", dep, || {
+            made += 1;
+            Location::pointer("/dependencies/1/dependsOn/1")
+        });
+        assert_eq!(made, 2);
+        b.add_component(comp("later", "later"));
+        let d = b.finish(false).unwrap();
+        assert_eq!(d.relationships.len(), 3);
+        let dangling: Vec<_> = d
+            .warnings
+            .iter()
+            .filter(|w| w.code == "dangling-ref")
+            .map(|w| w.location.pointer.clone())
+            .collect();
+        assert_eq!(dangling, [Some("/dependencies/1/dependsOn/1".to_string())]);
     }
 
     #[test]

@@ -135,7 +135,7 @@ fn detect_xml(text: &str) -> Result<Detected, IngestError> {
         .unwrap_or(root.len());
     let qname = &root[..name_end];
     let local = qname.rsplit(':').next().unwrap_or(qname);
-    if root.contains("http://cyclonedx.org/schema/bom/") {
+    if declares_cyclonedx_namespace(root) {
         return Ok(Detected::Sbom(Format::CycloneDxXml));
     }
     if local == "RDF" && head.contains("spdx.org/rdf/terms") {
@@ -145,7 +145,8 @@ fn detect_xml(text: &str) -> Result<Detected, IngestError> {
         return Ok(Detected::Sbom(Format::SpdxXml));
     }
     let found = if local == "bom" {
-        "an XML <bom> without a CycloneDX namespace".to_string()
+        "an XML <bom> without a CycloneDX `http://cyclonedx.org/schema/bom/1.<n>` namespace"
+            .to_string()
     } else {
         format!("an XML document with root element <{qname}>")
     };
@@ -153,6 +154,39 @@ fn detect_xml(text: &str) -> Result<Detected, IngestError> {
         found,
         looked_for: XML_LOOKED_FOR.into(),
     })
+}
+
+const CDX_NS_PREFIX: &str = "http://cyclonedx.org/schema/bom/1.";
+
+/// True when the root start tag declares (as `xmlns` or `xmlns:prefix`) a namespace
+/// `http://cyclonedx.org/schema/bom/1.<digits>`, and nothing looser (`…/bom/11`, `…/bom/1.x`).
+fn declares_cyclonedx_namespace(root: &str) -> bool {
+    let mut rest = root;
+    while let Some(eq) = rest.find('=') {
+        let name = rest[..eq].trim_end();
+        let name = name
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or(name);
+        let after = rest[eq + 1..].trim_start();
+        let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            return false;
+        };
+        let body = &after[1..];
+        let Some(end) = body.find(quote) else {
+            return false;
+        };
+        let value = &body[..end];
+        if name == "xmlns" || name.starts_with("xmlns:") {
+            if let Some(minor) = value.strip_prefix(CDX_NS_PREFIX) {
+                if !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()) {
+                    return true;
+                }
+            }
+        }
+        rest = &body[end + 1..];
+    }
+    false
 }
 
 /// The text of the root element's start tag, without the leading `<`.
@@ -280,6 +314,32 @@ mod tests {
             }
         }
         assert!(matches!(detect("  \n "), Err(IngestError::Empty)));
+    }
+
+    #[test]
+    fn only_cyclonedx_one_dot_digits_namespaces_are_cyclonedx_xml() {
+        for ns in ["1.0", "1.6", "1.17"] {
+            let doc =
+                format!("<bom xmlns=\"http://cyclonedx.org/schema/bom/{ns}\" version=\"1\"/>");
+            assert_eq!(fmt(&doc), Format::CycloneDxXml, "{ns}");
+        }
+        assert_eq!(
+            fmt("<c:bom xmlns:c='http://cyclonedx.org/schema/bom/1.5'/>"),
+            Format::CycloneDxXml
+        );
+        for ns in ["11", "1.", "1.x", "1.6/extra", "2.0", ""] {
+            let doc =
+                format!("<bom xmlns=\"http://cyclonedx.org/schema/bom/{ns}\" version=\"1\"/>");
+            assert!(
+                matches!(detect(&doc), Err(IngestError::NotSbom { .. })),
+                "{ns} accepted"
+            );
+        }
+        // The namespace as the value of some other attribute is not a declaration.
+        assert!(matches!(
+            detect("<bom note=\"http://cyclonedx.org/schema/bom/1.6\"/>"),
+            Err(IngestError::NotSbom { .. })
+        ));
     }
 
     #[test]

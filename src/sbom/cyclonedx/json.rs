@@ -1647,6 +1647,8 @@ impl<'de> MapNode<'de> for Dependency {
                 return Ok(None);
             }
         };
+        // Looked up once per entry, not once per edge.
+        let from_id = ctx.b.lookup(from.as_str());
         for (list, key, kind) in [
             (
                 depends,
@@ -1666,19 +1668,22 @@ impl<'de> MapNode<'de> for Dependency {
                     });
                     continue;
                 }
-                if base.is_empty() {
-                    base = ctx.pointer_with(Some(key));
-                    base.push('/');
+                // The location is made only when an end is not known yet.
+                let Ctx { b, path, .. } = &mut *ctx;
+                let location = || {
+                    if base.is_empty() {
+                        base = pointer_of(path, Some(key));
+                        base.push('/');
+                    }
+                    let mut loc = String::with_capacity(base.len() + 4);
+                    loc.push_str(&base);
+                    push_index(&mut loc, j);
+                    Location::pointer(loc)
+                };
+                match from_id {
+                    Some(f) => b.edge_id_ref_lazy(f, to.as_str(), kind.clone(), location),
+                    None => b.edge_by_ref_lazy(from.as_str(), to.as_str(), kind.clone(), location),
                 }
-                let mut loc = String::with_capacity(base.len() + 4);
-                loc.push_str(&base);
-                push_index(&mut loc, j);
-                ctx.b.edge_by_ref(
-                    from.as_str(),
-                    to.as_str(),
-                    kind.clone(),
-                    Location::pointer(loc),
-                );
             }
         }
         Ok(None)
