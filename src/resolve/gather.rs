@@ -240,8 +240,9 @@ impl<'r, 'c> Gatherer<'r, 'c> {
             // The last segment of a namespace often is the publisher (`pkg:generic/acme/x`,
             // `pkg:npm/@acme/x`, `pkg:github/acme/x`): a name, not a registry identifier, so
             // at most medium.
+            // A dotted segment is a reverse domain or module path (`com.acme`), not a name.
             let last = ns.rsplit('/').next().unwrap_or(ns).trim_start_matches('@');
-            if !last.is_empty() {
+            if !last.is_empty() && !last.contains('.') {
                 let hits = self.name_hits(last);
                 self.add(hits, "purl", value.clone(), Confidence::Medium, false);
             }
@@ -337,12 +338,12 @@ impl<'r, 'c> Gatherer<'r, 'c> {
             self.url("url", &l.url);
         }
         let name = c.name.trim();
-        if !name.is_empty() {
+        if !name.is_empty() && self.idx.may_match_words(name) {
             let v = Cow::Borrowed(name);
-            let hits = self.component_name_hits(name);
+            let hits = self.idx.match_component_name(name);
             self.add(hits, "name", v.clone(), Confidence::Medium, false);
-            let hits = self.text_hits(name);
-            self.add(hits, "name", v.clone(), Confidence::Low, false);
+            let hits = self.idx.match_text(name);
+            self.add(hits, "name", v, Confidence::Low, false);
         }
         if let Some(g) = c.group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
             self.group(g, name);
