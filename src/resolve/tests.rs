@@ -373,6 +373,24 @@ fn a_dotted_group_is_read_as_a_java_package() {
 }
 
 #[test]
+fn a_maven_group_already_read_through_the_purl_is_not_read_twice() {
+    let reg = fixture();
+    let mut c = comp("sdk");
+    c.group = Some("com.kavsdk".into());
+    c.purl = Some("pkg:maven/com.kavsdk/sdk@5".into());
+    let a = attr(reg, &c);
+    let m = only(reg, &a, "kaspersky");
+    assert_eq!(fields(m), ["purl"]);
+    assert_eq!(m.evidence[0].kind, IdentifierKind::JavaPackage);
+    // A different group is still read.
+    c.group = Some("com.kavsdk.extra".into());
+    assert_eq!(
+        fields(only(reg, &attr(reg, &c), "kaspersky")),
+        ["group", "purl"]
+    );
+}
+
+#[test]
 fn group_and_name_together_can_name_a_product() {
     let reg = fixture();
     let mut c = comp("Anti-Virus SDK");
