@@ -61,6 +61,9 @@ pub(crate) struct Gathered<'r, 'c> {
     pub unmatched_declared_party: bool,
     /// The component carries some vendor-identifying field.
     pub has_vendor_fields: bool,
+    /// The purl is Maven's with the component's group as namespace: the index has already
+    /// read the group as a Java package.
+    pub group_read_as_java: bool,
     /// The version to test OEM version ranges against: the component's, else the purl's,
     /// else the first CPE's.
     pub version: Option<Cow<'c, str>>,
@@ -237,11 +240,16 @@ impl<'r, 'c> Gatherer<'r, 'c> {
         self.add(hits, "purl", value.clone(), Confidence::High, false);
         if let Some(ns) = p.namespace.as_deref() {
             self.out.has_vendor_fields = true;
+            self.out.group_read_as_java = p.ty == "maven"
+                && c.group
+                    .as_deref()
+                    .is_some_and(|g| g.trim().eq_ignore_ascii_case(ns));
             // The last segment of a namespace often is the publisher (`pkg:generic/acme/x`,
             // `pkg:npm/@acme/x`, `pkg:github/acme/x`): a name, not a registry identifier, so
             // at most medium.
+            // A dotted segment is a reverse domain or module path (`com.acme`), not a name.
             let last = ns.rsplit('/').next().unwrap_or(ns).trim_start_matches('@');
-            if !last.is_empty() {
+            if !last.is_empty() && !last.contains('.') {
                 let hits = self.name_hits(last);
                 self.add(hits, "purl", value.clone(), Confidence::Medium, false);
             }
@@ -337,12 +345,12 @@ impl<'r, 'c> Gatherer<'r, 'c> {
             self.url("url", &l.url);
         }
         let name = c.name.trim();
-        if !name.is_empty() {
+        if !name.is_empty() && self.idx.may_match_words(name) {
             let v = Cow::Borrowed(name);
-            let hits = self.component_name_hits(name);
+            let hits = self.idx.match_component_name(name);
             self.add(hits, "name", v.clone(), Confidence::Medium, false);
-            let hits = self.text_hits(name);
-            self.add(hits, "name", v.clone(), Confidence::Low, false);
+            let hits = self.idx.match_text(name);
+            self.add(hits, "name", v, Confidence::Low, false);
         }
         if let Some(g) = c.group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
             self.group(g, name);
@@ -379,12 +387,20 @@ impl<'r, 'c> Gatherer<'r, 'c> {
     fn group(&mut self, g: &'c str, name: &str) {
         let v = Cow::Borrowed(g);
         if g.contains('.') {
-            let hits = self.idx.match_java_package(g);
-            self.add(hits, "group", v.clone(), Confidence::Medium, false);
+            // A Maven purl with this group as namespace has been read as a Java package.
+            if !self.out.group_read_as_java {
+                let hits = self.idx.match_java_package(g);
+                self.add(hits, "group", v, Confidence::Medium, false);
+            }
         } else {
             let hits = self.name_hits(g.trim_start_matches('@'));
-            self.add(hits, "group", v.clone(), Confidence::Medium, false);
+            self.add(hits, "group", v, Confidence::Medium, false);
         }
+        self.group_name(g, name);
+    }
+
+    /// Group and name together as a product name.
+    fn group_name(&mut self, g: &'c str, name: &str) {
         if !name.is_empty() && (self.idx.may_match_words(g) || self.idx.may_match_words(name)) {
             let full = format!("{g} {name}");
             let hits = self.idx.match_component_name(&full);

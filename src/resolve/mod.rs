@@ -240,10 +240,8 @@ impl<'r> Resolver<'r> {
 
         // Country: the best vendor the component is (identity or product), not one it merely
         // embeds through an OEM relation, and not an unconfirmed one.
-        let origin = groups
-            .iter()
-            .find(|g| g.m.confirmed && (g.claims_identity || g.direct))
-            .map(|g| &g.m);
+        // (`direct` implies `confirmed`; an identity claim implies `direct`.)
+        let origin = groups.iter().find(|g| g.direct).map(|g| &g.m);
         let country = self.country(c, origin);
         Attribution {
             candidates: groups.into_iter().map(|g| g.m).collect(),

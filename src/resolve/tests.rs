@@ -373,6 +373,24 @@ fn a_dotted_group_is_read_as_a_java_package() {
 }
 
 #[test]
+fn a_maven_group_already_read_through_the_purl_is_not_read_twice() {
+    let reg = fixture();
+    let mut c = comp("sdk");
+    c.group = Some("com.kavsdk".into());
+    c.purl = Some("pkg:maven/com.kavsdk/sdk@5".into());
+    let a = attr(reg, &c);
+    let m = only(reg, &a, "kaspersky");
+    assert_eq!(fields(m), ["purl"]);
+    assert_eq!(m.evidence[0].kind, IdentifierKind::JavaPackage);
+    // A different group is still read.
+    c.group = Some("com.kavsdk.extra".into());
+    assert_eq!(
+        fields(only(reg, &attr(reg, &c), "kaspersky")),
+        ["group", "purl"]
+    );
+}
+
+#[test]
 fn group_and_name_together_can_name_a_product() {
     let reg = fixture();
     let mut c = comp("Anti-Virus SDK");
@@ -830,22 +848,29 @@ fn speed() {
         kind: "vcs".into(),
         url: "https://github.com/FasterXML/jackson-databind".into(),
     });
+    miss.file_names
+        .push("BOOT-INF/lib/jackson-databind-2.15.2.jar".into());
+    miss.properties.push((
+        "syft:package:foundBy".into(),
+        "java-archive-cataloger".into(),
+    ));
     let mut hit = comp("kav-sdk");
     hit.purl = Some("pkg:generic/kaspersky/kav-sdk@8".into());
     hit.cpes
         .push("cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*".into());
     hit.supplier = Some(org("AO Kaspersky Lab"));
+    // The best of several rounds: the machine may be shared.
     for (label, c) in [("no-match", &miss), ("match", &hit)] {
-        let n = 200_000u32;
-        let mut keep = 0usize;
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            keep += std::hint::black_box(r.attribute(std::hint::black_box(c)))
-                .candidates
-                .len();
+        let n = 100_000u32;
+        let mut best = u128::MAX;
+        for _ in 0..7 {
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                std::hint::black_box(r.attribute(std::hint::black_box(c)));
+            }
+            best = best.min(t.elapsed().as_nanos() / u128::from(n));
         }
-        let ns = t.elapsed().as_nanos() / u128::from(n);
-        println!("{label}: {ns} ns/component ({keep} candidates)");
+        println!("{label}: {best} ns/component");
     }
     assert!(r.attribute(&miss).candidates.is_empty());
 }
