@@ -123,9 +123,9 @@ pub(crate) fn cpe_fields(s: &str) -> Option<CpeFields<'_>> {
         None => {
             let c = Cpe::parse(s).ok()?;
             Some(CpeFields {
-                vendor: c.vendor.map(Cow::Owned),
-                product: c.product.map(Cow::Owned),
-                version: c.version.map(Cow::Owned),
+                vendor: c.vendor,
+                product: c.product,
+                version: c.version,
             })
         }
     }
