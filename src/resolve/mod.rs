@@ -2,9 +2,9 @@
 //! from, on what evidence, with what confidence, and its country of origin.
 //!
 //! This module owns the step from one [`Component`] to one [`Attribution`]. It reads every
-//! field the model keeps through the registry [`Index`], so the cost per
-//! component does not grow with the registry, and it allocates nothing for a component that
-//! matches nothing (the common case) beyond what the index itself needs.
+//! field the model keeps through the registry [`Index`], so the cost per component does not
+//! grow with the registry, and a component that matches nothing (the common case) allocates
+//! nothing, unless a word of its names or free text starts some registry name or pattern.
 //!
 //! # Rules
 //!
