@@ -8,7 +8,10 @@
 //! - an Aho-Corasick automaton over normalised product names and keywords for free text, with a
 //!   whole-word check after each match;
 //! - file names: an exact-name map, plus globs prefiltered by an automaton over their longest
-//!   literal part and then checked one by one.
+//!   literal part and then checked one by one;
+//! - allocation-free prefilters (the first word of every name and text pattern, the host or
+//!   host + first path segment of every repository, the first segment of every Java package):
+//!   a value that cannot match costs a few hash lookups and no allocation.
 //!
 //! Every method returns [`Hit`]s: which vendor (and product, OEM relation, entity) a value
 //! points at, the identifier that matched (the "rule" a finding cites), its status and a
@@ -134,7 +137,7 @@ pub struct Index {
     text_rules: Vec<Ids>,
     /// First word of every key of `names`, `component_names` and the text patterns: the
     /// allocation-free prefilter of [`Index::may_match_words`].
-    first_words: FxHashSet<Box<str>>,
+    first_words: FxHashSet<Box<[u8]>>,
     /// Host, or host and first path segment, of each repository rule: the prefilter of
     /// [`Index::match_repository`].
     repository_heads: FxHashSet<Box<str>>,
@@ -412,18 +415,17 @@ impl Index {
         }
         let mut buf = [0u8; 64];
         for word in s
-            .split(|c: char| !c.is_ascii_alphanumeric())
+            .as_bytes()
+            .split(|b| !b.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
         {
             let Some(slot) = buf.get_mut(..word.len()) else {
                 return true;
             };
-            slot.copy_from_slice(word.as_bytes());
+            slot.copy_from_slice(word);
             slot.make_ascii_lowercase();
-            match std::str::from_utf8(slot) {
-                Ok(w) if self.first_words.contains(w) => return true,
-                Ok(_) => {}
-                Err(_) => return true,
+            if self.first_words.contains(&*slot) {
+                return true;
             }
         }
         false
@@ -972,7 +974,7 @@ impl Builder {
         text.sort();
         let patterns: Vec<&str> = text.iter().map(|(p, _)| p.as_ref()).collect();
         let text_ac = automaton(&patterns);
-        let mut first_words: FxHashSet<Box<str>> = FxHashSet::default();
+        let mut first_words: FxHashSet<Box<[u8]>> = FxHashSet::default();
         for key in self
             .names
             .keys()
@@ -981,7 +983,7 @@ impl Builder {
             .chain(patterns.iter().copied())
         {
             if let Some(w) = key.split(' ').find(|w| !w.is_empty()) {
-                first_words.insert(w.into());
+                first_words.insert(w.as_bytes().into());
             }
         }
         let text_rules = text.into_iter().map(|(_, ids)| ids).collect();

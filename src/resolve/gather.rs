@@ -97,7 +97,7 @@ pub(crate) fn cpe_fields(s: &str) -> Option<CpeFields<'_>> {
     let part_ok = |p: Option<&str>| {
         matches!(
             p.and_then(|p| p.chars().next()),
-            Some('a' | 'o' | 'h' | '*' | 'A' | 'O' | 'H')
+            Some('a' | 'o' | 'h' | '*')
         )
     };
     let fast = if let Some(rest) = s.strip_prefix("cpe:2.3:") {

@@ -2,9 +2,9 @@
 //! from, on what evidence, with what confidence, and its country of origin.
 //!
 //! This module owns the step from one [`Component`] to one [`Attribution`]. It reads every
-//! field the model keeps (see [`gather`]) through the registry [`Index`], so the cost per
-//! component does not grow with the registry, and it allocates nothing for a component that
-//! matches nothing (the common case) beyond what the index itself needs.
+//! field the model keeps through the registry [`Index`], so the cost per component does not
+//! grow with the registry, and a component that matches nothing (the common case) allocates
+//! nothing, unless a word of its names or free text starts some registry name or pattern.
 //!
 //! # Rules
 //!
@@ -47,6 +47,15 @@
 //! legal entity's, else the head office's; the declared country is the CycloneDX 1.6 address
 //! of the manufacturer, else of the supplier. The registry country wins when both exist, and
 //! a disagreement is flagged.
+
+//!
+//! # Cost
+//!
+//! Measured with the ignored `speed` test (`cargo test --release --lib resolve::tests::speed --
+//! --ignored --nocapture`) against the real registry, on a shared two-core machine: about
+//! 0.5 µs for a component with name, version, purl and CPE that matches nothing, about 3 µs for
+//! one that fills every field (supplier, group, purl, CPE, hash, link, file name, property,
+//! description) and matches nothing, about 6 µs for a matching one.
 
 mod gather;
 

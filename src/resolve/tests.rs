@@ -859,8 +859,22 @@ fn speed() {
     hit.cpes
         .push("cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*".into());
     hit.supplier = Some(org("AO Kaspersky Lab"));
+    let mut small = comp("left-pad");
+    small.version = Some("1.3.0".into());
+    small.purl = Some("pkg:npm/left-pad@1.3.0".into());
+    small
+        .cpes
+        .push("cpe:2.3:a:left-pad_project:left-pad:1.3.0:*:*:*:*:node.js:*:*".into());
     // The best of several rounds: the machine may be shared.
-    for (label, c) in [("no-match", &miss), ("match", &hit)] {
+    let only = std::env::var("BOMVET_SPEED_ONLY").ok();
+    for (label, c) in [
+        ("no-match (name, purl, CPE)", &small),
+        ("no-match (every field)", &miss),
+        ("match", &hit),
+    ] {
+        if only.as_deref().is_some_and(|o| !label.starts_with(o)) {
+            continue;
+        }
         let n = 100_000u32;
         let mut best = u128::MAX;
         for _ in 0..7 {
