@@ -19,20 +19,6 @@ use crate::report::{
 };
 use crate::sbom::ReadOptions;
 
-enum Loaded {
-    Embedded(&'static Registry),
-    Dir(Box<Registry>),
-}
-
-impl Loaded {
-    fn get(&self) -> &Registry {
-        match self {
-            Loaded::Embedded(r) => r,
-            Loaded::Dir(r) => r,
-        }
-    }
-}
-
 fn fail(messages: Vec<String>) -> Outcome {
     Outcome {
         stdout: String::new(),
@@ -92,17 +78,11 @@ fn load_policy(args: &AuditArgs) -> Result<Policy, Vec<String>> {
 
 /// Run `audit`.
 pub fn run(args: &AuditArgs) -> Outcome {
-    let loaded = match &args.registry {
-        None => match Registry::embedded() {
-            Ok(r) => Loaded::Embedded(r),
-            Err(e) => return fail(super::registry::error_messages(e)),
-        },
-        Some(d) => match Registry::load_dir(d) {
-            Ok(r) => Loaded::Dir(Box::new(r)),
-            Err(e) => return fail(super::registry::error_messages(&e)),
-        },
+    let loaded = match super::registry::load(args.registry.as_deref()) {
+        Ok(r) => r,
+        Err(o) => return o,
     };
-    let reg = loaded.get();
+    let reg: &Registry = &loaded;
     let policy = match load_policy(args) {
         Ok(p) => p,
         Err(m) => return fail(m),

@@ -20,7 +20,8 @@ use crate::registry::{
 };
 
 /// A registry for the length of a command: the embedded one or one loaded from a directory.
-enum Loaded {
+/// A registry in use: the embedded one, or one loaded from `--registry DIR`.
+pub(super) enum Loaded {
     Embedded(&'static Registry),
     Dir(Box<Registry>),
 }
@@ -53,7 +54,8 @@ fn with_registry(dir: Option<&Path>, f: impl FnOnce(&Registry) -> Outcome) -> Ou
     }
 }
 
-fn load(dir: Option<&Path>) -> Result<Loaded, Outcome> {
+/// The embedded registry, or the one in `dir`; an error outcome (exit 2) listing every problem.
+pub(super) fn load(dir: Option<&Path>) -> Result<Loaded, Outcome> {
     let fail = |e: &RegistryError| Outcome {
         stdout: String::new(),
         messages: error_messages(e),
