@@ -265,6 +265,7 @@ impl<'r> Auditor<'r> {
                     country: None,
                     other_vendors: Vec::new(),
                     sources: Vec::new(),
+                    waiver: None,
                 });
             }
         }
@@ -645,6 +646,7 @@ impl<'r> Auditor<'r> {
             country: p.country,
             other_vendors,
             sources: sources.into_iter().collect(),
+            waiver: None,
         })
     }
 }

@@ -137,6 +137,29 @@ pub struct Finding {
     /// Registry source keys behind the attribution and the designations.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// The policy waiver that covers this finding, if any. A waived finding stays in the
+    /// report with its severity, but is not counted in `deny`/`warn`/`info` and does not
+    /// change the exit status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRef>,
+}
+
+/// The waiver that covers a finding, as the policy file states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct WaiverRef {
+    /// The waiver's id in the policy file (its `id` key, else `waiver-N`, 1-based).
+    pub id: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// `YYYY-MM-DD`, the last day the waiver applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Where the waiver is written (`bomvet.toml:12`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
@@ -235,6 +258,8 @@ pub struct DocumentSummary {
     pub deny: usize,
     pub warn: usize,
     pub info: usize,
+    /// Findings covered by a waiver (not counted in `deny`, `warn` or `info`).
+    pub waived: usize,
     /// Attributed components per vendor id.
     pub vendors: BTreeMap<String, usize>,
     /// Components per country of origin (attributed or declared).
@@ -251,6 +276,7 @@ pub struct RunSummary {
     pub deny: usize,
     pub warn: usize,
     pub info: usize,
+    pub waived: usize,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
