@@ -125,6 +125,7 @@ pub fn run(args: &AuditArgs) -> Outcome {
         },
         policy: policy_info(&policy, reg),
         documents: Vec::new(),
+        policy_findings: Vec::new(),
         errors: Vec::new(),
         skipped: Vec::new(),
         summary: RunSummary::default(),

@@ -30,6 +30,10 @@ pub struct Report {
     pub policy: PolicyInfo,
     /// One entry per document read, in input order.
     pub documents: Vec<DocumentReport>,
+    /// Findings about the policy itself rather than a document (`waiver-unused`,
+    /// `waiver-expiring`, `waiver-expired`); counted in `summary`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub policy_findings: Vec<Finding>,
     /// Inputs that could not be audited.
     pub errors: Vec<ErrorEntry>,
     /// Files found in directories that are not SBOMs.
