@@ -307,6 +307,7 @@ impl<'r> Auditor<'r> {
                 .roots
                 .iter()
                 .map(|r| doc.component(*r).bom_ref.clone())
+                .map(String::from)
                 .collect(),
             findings,
             summary,
@@ -503,6 +504,7 @@ impl<'r> Auditor<'r> {
         let path: Vec<String> = path_ids
             .iter()
             .map(|id| doc.component(*id).bom_ref.clone())
+            .map(String::from)
             .collect();
         let vendor = p.vendor.map(|v| reg.vendor(v));
         let m = p.matched.as_ref();
@@ -623,10 +625,10 @@ impl<'r> Auditor<'r> {
             designations: designation_ids,
             citations,
             component: Some(ComponentRef {
-                bom_ref: c.bom_ref.clone(),
-                name: c.name.clone(),
-                version: c.version.clone(),
-                purl: c.purl.clone(),
+                bom_ref: c.bom_ref.to_string(),
+                name: c.name.to_string(),
+                version: c.version.as_deref().map(String::from),
+                purl: c.purl.as_deref().map(String::from),
                 location: Some(c.location.to_string()).filter(|l| l != "-"),
             }),
             exposure: Some(exposure.as_str().to_string()),
@@ -637,6 +639,7 @@ impl<'r> Auditor<'r> {
                 .roots(p.comp)
                 .iter()
                 .map(|r| doc.component(*r).bom_ref.clone())
+                .map(String::from)
                 .collect(),
             evidence,
             confidence: m.map(|m| wire(&m.confidence)),

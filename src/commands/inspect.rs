@@ -95,7 +95,7 @@ pub struct ComponentEntry {
 fn party(p: &crate::sbom::Party) -> String {
     match p.kind {
         crate::sbom::PartyKind::NoAssertion => "NOASSERTION".into(),
-        crate::sbom::PartyKind::Unprefixed => p.name.clone(),
+        crate::sbom::PartyKind::Unprefixed => p.name.to_string(),
         k => format!("{}: {}", k.as_str(), p.name),
     }
 }
@@ -108,25 +108,25 @@ fn component_entry(c: &Component) -> ComponentEntry {
         .flat_map(|p| p.addresses.iter())
         .find_map(|a| a.country.clone());
     ComponentEntry {
-        bom_ref: c.bom_ref.clone(),
+        bom_ref: c.bom_ref.to_string(),
         ref_synthesized: c.ref_synthesized,
-        kind: c.kind.clone(),
-        name: c.name.clone(),
-        version: c.version.clone(),
-        group: c.group.clone(),
-        purl: c.purl.clone(),
-        cpes: c.cpes.clone(),
+        kind: c.kind.as_deref().map(String::from),
+        name: c.name.to_string(),
+        version: c.version.as_deref().map(String::from),
+        group: c.group.as_deref().map(String::from),
+        purl: c.purl.as_deref().map(String::from),
+        cpes: c.cpes.iter().map(|t| t.to_string()).collect(),
         supplier: c.supplier.as_ref().map(party),
         manufacturer: c.manufacturer.as_ref().map(party),
         authors: c.authors.iter().map(party).collect(),
         originators: c.originators.iter().map(party).collect(),
-        country,
+        country: country.map(String::from),
         hashes: c
             .hashes
             .iter()
             .map(|h| format!("{}:{}", h.alg, h.value))
             .collect(),
-        file_names: c.file_names.clone(),
+        file_names: c.file_names.iter().map(|t| t.to_string()).collect(),
         location: c.location.to_string(),
     }
 }
@@ -145,6 +145,7 @@ pub fn summarize(doc: &Document, with_components: bool) -> DocSummary {
             .roots
             .iter()
             .map(|&r| doc.component(r).bom_ref.clone())
+            .map(String::from)
             .collect(),
         root_source: match doc.root_source {
             crate::sbom::RootSource::Declared => "declared",

@@ -15,8 +15,8 @@ fn doc(n: usize, edges: &[(u32, u32, RelKind)], roots: &[u32]) -> Document {
         serial: None,
         components: (0..n)
             .map(|i| Component {
-                bom_ref: format!("c{i}"),
-                name: format!("c{i}"),
+                bom_ref: format!("c{i}").into(),
+                name: format!("c{i}").into(),
                 ..Component::default()
             })
             .collect(),

@@ -659,7 +659,7 @@ fn registry_country_falls_back_to_the_entity_then_the_head_office() {
 
 fn junos(version: Option<&str>) -> Component {
     let mut c = comp("junos");
-    c.version = version.map(str::to_string);
+    c.version = version.map(Into::into);
     c.cpes
         .push("cpe:2.3:o:juniper:junos:*:*:*:*:*:*:*:*".into());
     c
@@ -720,7 +720,7 @@ fn an_oem_relation_bounded_by_dates_uses_calendar_versions_only() {
     let reg = extended();
     let period = |v: Option<&str>| {
         let mut c = comp("Boxco Gateway");
-        c.version = v.map(str::to_string);
+        c.version = v.map(Into::into);
         let a = attr(reg, &c);
         find(reg, &a, "enginco").unwrap().oems[0].in_period
     };

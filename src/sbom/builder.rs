@@ -12,7 +12,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::error::IngestError;
 use super::model::{
-    CompId, Component, Document, Format, Location, RelKind, Relationship, RootSource, Warning,
+    Buffer, CompId, Component, Document, Format, Location, RelKind, Relationship, RootSource, Text,
+    Warning,
 };
 
 #[derive(Debug)]
@@ -38,7 +39,9 @@ pub struct Builder {
     pub name: Option<String>,
     pub serial: Option<String>,
     components: Vec<Component>,
-    by_ref: FxHashMap<String, CompId>,
+    /// The input text the model's strings borrow from, when the reader has one.
+    buffer: Option<Buffer>,
+    by_ref: FxHashMap<Text, CompId>,
     /// References that are valid in the document but are not components (SPDX document,
     /// CycloneDX services, SPDX 3 agents...). Edges touching them are dropped without a warning.
     non_components: FxHashSet<String>,
@@ -57,6 +60,7 @@ impl Builder {
             name: None,
             serial: None,
             components: Vec::new(),
+            buffer: None,
             by_ref: FxHashMap::default(),
             non_components: FxHashSet::default(),
             edges: Vec::new(),
@@ -67,6 +71,19 @@ impl Builder {
     }
 
     /// Hint for the expected number of components (avoids reallocation on big documents).
+    /// Set the input text that [`Builder::text`] borrows from.
+    pub fn set_buffer(&mut self, buf: Buffer) {
+        self.buffer = Some(buf);
+    }
+
+    /// `s` as model text: shared with the input buffer when `s` is a slice of it, else copied.
+    pub fn text(&self, s: &str) -> Text {
+        match &self.buffer {
+            Some(b) => b.text(s),
+            None => Text::from(s),
+        }
+    }
+
     pub fn reserve(&mut self, n: usize) {
         self.components.reserve(n);
         self.by_ref.reserve(n);
@@ -100,7 +117,7 @@ impl Builder {
             c.ref_synthesized = true;
         }
         self.check_identifiers(&c);
-        match self.by_ref.get(&c.bom_ref) {
+        match self.by_ref.get(c.bom_ref.as_str()) {
             Some(&first) => {
                 let first_loc = self.components[first as usize].location.clone();
                 self.warn(
@@ -142,9 +159,9 @@ impl Builder {
         }
     }
 
-    fn synthesize_ref(&self, c: &Component, id: CompId) -> String {
+    fn synthesize_ref(&self, c: &Component, id: CompId) -> Text {
         if let Some(p) = &c.purl {
-            if !p.is_empty() && !self.by_ref.contains_key(p) {
+            if !p.is_empty() && !self.by_ref.contains_key(p.as_str()) {
                 return p.clone();
             }
         }
@@ -152,16 +169,16 @@ impl Builder {
             Some(v) if !v.is_empty() => format!("{}@{}", c.label_name(), v),
             _ => c.label_name(),
         };
-        if !nv.is_empty() && !self.by_ref.contains_key(&nv) {
-            return nv;
+        if !nv.is_empty() && !self.by_ref.contains_key(nv.as_str()) {
+            return nv.into();
         }
-        match &c.location.pointer {
+        Text::from(match &c.location.pointer {
             Some(p) => format!("bomvet:{p}"),
             None => match c.location.line {
                 Some(l) => format!("bomvet:line-{l}"),
                 None => format!("bomvet:component-{id}"),
             },
-        }
+        })
     }
 
     /// Declare a reference that exists in the document but is not a component.
@@ -413,7 +430,7 @@ impl Builder {
         match end {
             End::Id(id) => Some(*id),
             End::Ref(r) => {
-                if let Some(&id) = self.by_ref.get(r) {
+                if let Some(&id) = self.by_ref.get(r.as_str()) {
                     return Some(id);
                 }
                 if self.non_components.contains(r) {
@@ -454,7 +471,7 @@ impl Component {
     pub fn label_name(&self) -> String {
         match &self.group {
             Some(g) if !g.is_empty() => format!("{g}/{}", self.name),
-            _ => self.name.clone(),
+            _ => self.name.to_string(),
         }
     }
 }

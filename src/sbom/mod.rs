@@ -14,6 +14,7 @@ pub mod model;
 pub mod purl;
 pub mod spdx;
 pub mod spdx3;
+pub mod text;
 
 use std::io::Read;
 use std::path::Path;
@@ -35,16 +36,41 @@ pub struct ReadOptions {
 }
 
 /// Read one document from raw bytes (possibly gzip-compressed, UTF-8 or UTF-16).
+///
+/// The bytes are copied once into the document's [`Buffer`]; [`read_vec`] avoids that copy.
 pub fn read_bytes(source: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Document, IngestError> {
+    read_vec(source, bytes.to_vec(), opts)
+}
+
+/// Read one document from raw bytes it may keep: plain UTF-8 input becomes the document's
+/// [`Buffer`] without a copy, and the model's strings borrow from it.
+pub fn read_vec(source: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Document, IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::Empty);
     }
-    let raw = input::decompress(bytes, &opts.limits)?;
+    let raw = match input::decompress(&bytes, &opts.limits)? {
+        std::borrow::Cow::Borrowed(_) => bytes,
+        std::borrow::Cow::Owned(v) => v,
+    };
     if raw.is_empty() {
         return Err(IngestError::Empty);
     }
-    let text = input::decode_text(&raw)?;
-    read_text(source, &text, opts, 0)
+    let text = match input::decode_text(&raw)? {
+        // Plain UTF-8: keep the bytes (a leading BOM stays in the buffer, outside the text).
+        std::borrow::Cow::Borrowed(t) => {
+            let skip = raw.len() - t.len();
+            (
+                String::from_utf8(raw).map_err(|e| IngestError::Encoding {
+                    message: e.to_string(),
+                })?,
+                skip,
+            )
+        }
+        std::borrow::Cow::Owned(t) => (t, 0),
+    };
+    let buf = Buffer::new(text.0);
+    let body = buf.as_str().get(text.1..).unwrap_or("");
+    read_buffer(source, &buf, body, opts, 0)
 }
 
 /// Read one document from a file, refusing files over the size limit before reading them.
@@ -66,7 +92,7 @@ pub fn read_path(path: &Path, source: &str, opts: &ReadOptions) -> Result<Docume
         }
     }
     let bytes = input::read_limited(file, opts.limits.max_bytes)?;
-    read_bytes(source, &bytes, opts)
+    read_vec(source, bytes, opts)
 }
 
 /// Read one document from a reader (stdin).
@@ -76,12 +102,25 @@ pub fn read_reader(
     opts: &ReadOptions,
 ) -> Result<Document, IngestError> {
     let bytes = input::read_limited(reader, opts.limits.max_bytes)?;
-    read_bytes(source, &bytes, opts)
+    read_vec(source, bytes, opts)
 }
 
-/// Read decoded text: detect, unwrap envelopes, parse.
+/// Read decoded text: detect, unwrap envelopes, parse. The text is copied into the document's
+/// [`Buffer`].
 pub fn read_text(
     source: &str,
+    text: &str,
+    opts: &ReadOptions,
+    depth: u8,
+) -> Result<Document, IngestError> {
+    let buf = Buffer::new(text.to_string());
+    read_buffer(source, &buf, buf.as_str(), opts, depth)
+}
+
+/// Read `text`, a slice of `buf`: detect, unwrap envelopes, parse.
+fn read_buffer(
+    source: &str,
+    buf: &Buffer,
     text: &str,
     opts: &ReadOptions,
     depth: u8,
@@ -92,7 +131,7 @@ pub fn read_text(
         });
     }
     match detect::detect(text)? {
-        Detected::Sbom(format) => parse_as(source, format, text, opts),
+        Detected::Sbom(format) => parse_in(source, format, buf, text, opts),
         Detected::DsseEnvelope => {
             #[derive(serde::Deserialize)]
             struct Envelope {
@@ -113,8 +152,9 @@ pub fn read_text(
                 .map_err(|e| IngestError::Encoding {
                     message: format!("DSSE payload ({}) is not base64: {e}", env.payload_type),
                 })?;
-            let inner = input::decode_text(&payload)?;
-            read_text(source, &inner, opts, depth + 1)
+            let inner = input::decode_text(&payload)?.into_owned();
+            let inner = Buffer::new(inner);
+            read_buffer(source, &inner, inner.as_str(), opts, depth + 1)
         }
         Detected::InTotoStatement => {
             #[derive(serde::Deserialize)]
@@ -128,19 +168,32 @@ pub fn read_text(
                 found: "an in-toto statement without a predicate".into(),
                 looked_for: "an SBOM in the statement's `predicate`".into(),
             })?;
-            read_text(source, pred.get(), opts, depth + 1)
+            read_buffer(source, buf, pred.get(), opts, depth + 1)
         }
     }
 }
 
-/// Parse `text` as `format` (no detection).
+/// Parse `text` as `format` (no detection). The text is copied into the document's [`Buffer`].
 pub fn parse_as(
     source: &str,
     format: Format,
     text: &str,
     opts: &ReadOptions,
 ) -> Result<Document, IngestError> {
+    let buf = Buffer::new(text.to_string());
+    parse_in(source, format, &buf, buf.as_str(), opts)
+}
+
+/// Parse `text`, a slice of `buf`, as `format`; the model's strings borrow from `buf`.
+fn parse_in(
+    source: &str,
+    format: Format,
+    buf: &Buffer,
+    text: &str,
+    opts: &ReadOptions,
+) -> Result<Document, IngestError> {
     let mut b = Builder::new(source, format);
+    b.set_buffer(buf.clone());
     let limits = &opts.limits;
     match format {
         Format::CycloneDxJson => cyclonedx::json::read(text, &mut b, limits)?,

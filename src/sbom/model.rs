@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+pub use super::text::{Buffer, Text};
+
 /// Index of a component inside [`Document::components`].
 pub type CompId = u32;
 
@@ -134,11 +136,11 @@ impl PartyKind {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Address {
     /// ISO 3166-1 alpha-2 code as written (not validated here; the audit decides).
-    pub country: Option<String>,
-    pub region: Option<String>,
-    pub locality: Option<String>,
-    pub postal_code: Option<String>,
-    pub street: Option<String>,
+    pub country: Option<Text>,
+    pub region: Option<Text>,
+    pub locality: Option<Text>,
+    pub postal_code: Option<Text>,
+    pub street: Option<Text>,
 }
 
 /// A supplier, manufacturer, author, publisher or originator.
@@ -146,17 +148,17 @@ pub struct Address {
 pub struct Party {
     pub kind: PartyKind,
     /// The name as written, trimmed. Empty only for `NOASSERTION`.
-    pub name: String,
+    pub name: Text,
     /// Every e-mail address known for the party (contact e-mails included).
-    pub emails: Vec<String>,
+    pub emails: Vec<Text>,
     /// Every URL known for the party.
-    pub urls: Vec<String>,
+    pub urls: Vec<Text>,
     /// Addresses; CycloneDX 1.6 allows one per entity, kept as a list for the SPDX 3 case.
     pub addresses: Vec<Address>,
 }
 
 impl Party {
-    pub fn new(kind: PartyKind, name: impl Into<String>) -> Self {
+    pub fn new(kind: PartyKind, name: impl Into<Text>) -> Self {
         Party {
             kind,
             name: name.into(),
@@ -190,7 +192,7 @@ impl Party {
                 let name = rest[..open].trim();
                 let mut p = Party::new(kind, name);
                 if !email.is_empty() {
-                    p.emails.push(email.to_string());
+                    p.emails.push(email.to_string().into());
                 }
                 return p;
             }
@@ -202,46 +204,90 @@ impl Party {
 /// A hash as written (algorithm name normalised to upper case without dashes: `SHA256`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hash {
-    pub alg: String,
-    pub value: String,
+    pub alg: Text,
+    pub value: Text,
 }
 
 impl Hash {
     pub fn new(alg: &str, value: &str) -> Hash {
-        Hash {
-            alg: alg
-                .chars()
-                .filter(|c| *c != '-' && *c != '_')
-                .collect::<String>()
-                .to_ascii_uppercase(),
-            value: value.trim().to_ascii_lowercase(),
-        }
+        Hash::from_text(Text::from(alg), Text::from(value))
     }
+
+    /// Normalise without copying what is already normal: well-known algorithm names become
+    /// constants and a trimmed lower-case value is kept as it is (usually shared with the input).
+    pub fn from_text(alg: Text, value: Text) -> Hash {
+        let alg = match normal_alg(&alg) {
+            Some(known) => Text::from_static(known),
+            None => Text::from(
+                alg.chars()
+                    .filter(|c| *c != '-' && *c != '_')
+                    .collect::<String>()
+                    .to_ascii_uppercase(),
+            ),
+        };
+        let value = value.trimmed();
+        let value = if value.bytes().any(|b| b.is_ascii_uppercase()) {
+            Text::from(value.to_ascii_lowercase())
+        } else {
+            value
+        };
+        Hash { alg, value }
+    }
+}
+
+/// The normalised name of a common hash algorithm written in any of its usual spellings.
+fn normal_alg(alg: &str) -> Option<&'static str> {
+    const KNOWN: &[&str] = &[
+        "MD5",
+        "SHA1",
+        "SHA224",
+        "SHA256",
+        "SHA384",
+        "SHA512",
+        "SHA3256",
+        "SHA3384",
+        "SHA3512",
+        "BLAKE2B256",
+        "BLAKE2B384",
+        "BLAKE2B512",
+        "BLAKE3",
+    ];
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    for b in alg.bytes() {
+        if b == b'-' || b == b'_' {
+            continue;
+        }
+        *buf.get_mut(n)? = b.to_ascii_uppercase();
+        n += 1;
+    }
+    let norm = buf.get(..n)?;
+    KNOWN.iter().copied().find(|k| k.as_bytes() == norm)
 }
 
 /// ISO/IEC 19770-2 SWID tag identity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Swid {
-    pub tag_id: Option<String>,
+    pub tag_id: Option<Text>,
     /// The registration id of the tag creator (`regid.1997-01.com.kaspersky`).
-    pub regid: Option<String>,
-    pub name: Option<String>,
-    pub version: Option<String>,
+    pub regid: Option<Text>,
+    pub name: Option<Text>,
+    pub version: Option<Text>,
 }
 
 /// A URL attached to a component, with the kind the document gave it
 /// (`website`, `vcs`, `distribution`, `homepage`, `download`, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
-    pub kind: String,
-    pub url: String,
+    pub kind: Text,
+    pub url: Text,
 }
 
 /// One component: a CycloneDX component, an SPDX package or file, an SPDX 3 software element.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Component {
     /// bom-ref / SPDXID / spdxId; synthesized when the document gave none.
-    pub bom_ref: String,
+    pub bom_ref: Text,
     /// True when `bom_ref` was made up by bomvet.
     pub ref_synthesized: bool,
     /// True for the CycloneDX `metadata.component` (the subject of the BOM, not an inventory
@@ -252,15 +298,15 @@ pub struct Component {
     /// not an inventory entry, so it is not counted.
     pub is_pedigree: bool,
     /// CycloneDX `type`, SPDX `primaryPackagePurpose` (lower-cased), `file` for SPDX files.
-    pub kind: Option<String>,
-    pub name: String,
-    pub version: Option<String>,
+    pub kind: Option<Text>,
+    pub name: Text,
+    pub version: Option<Text>,
     /// CycloneDX `group` (Maven groupId, npm scope...).
-    pub group: Option<String>,
+    pub group: Option<Text>,
     /// Package URL as written.
-    pub purl: Option<String>,
+    pub purl: Option<Text>,
     /// Every CPE (2.2 URI or 2.3 formatted string) as written.
-    pub cpes: Vec<String>,
+    pub cpes: Vec<Text>,
     pub swid: Option<Swid>,
     pub hashes: Vec<Hash>,
     /// CycloneDX `supplier`; SPDX `supplier` / `PackageSupplier`; SPDX 3 `suppliedBy`.
@@ -271,22 +317,22 @@ pub struct Component {
     /// `originators`.
     pub authors: Vec<Party>,
     /// CycloneDX `publisher`.
-    pub publisher: Option<String>,
+    pub publisher: Option<Text>,
     /// SPDX `originator` / `PackageOriginator`; SPDX 3 `originatedBy`.
     pub originators: Vec<Party>,
     /// Every URL: external references, homepage, download location, source info.
     pub links: Vec<Link>,
     /// Licences as written (ids, names or expressions), in document order.
-    pub licenses: Vec<String>,
-    pub copyright: Option<String>,
-    pub description: Option<String>,
+    pub licenses: Vec<Text>,
+    pub copyright: Option<Text>,
+    pub description: Option<Text>,
     /// CycloneDX `properties`, SPDX annotations are not properties.
-    pub properties: Vec<(String, String)>,
+    pub properties: Vec<(Text, Text)>,
     /// File names: CycloneDX `evidence.identity` / `evidence.occurrences` locations, SPDX
     /// `fileName` / `packageFileName`, files contained in a package.
-    pub file_names: Vec<String>,
+    pub file_names: Vec<Text>,
     /// CycloneDX `scope` (`required`, `optional`, `excluded`) when given.
-    pub scope: Option<String>,
+    pub scope: Option<Text>,
     /// Where the component sits in its document.
     pub location: Location,
 }

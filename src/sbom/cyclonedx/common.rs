@@ -250,7 +250,7 @@ pub fn author_party(s: &str) -> Option<Party> {
             let name = rest[..open].trim();
             if email.contains('@') && !name.is_empty() {
                 let mut p = Party::new(PartyKind::Unprefixed, name);
-                p.emails.push(email.to_string());
+                p.emails.push(email.to_string().into());
                 return Some(p);
             }
         }

@@ -46,6 +46,7 @@ use serde::Deserialize;
 use super::common::{self, HashProblem};
 use crate::sbom::model::{
     Address, CompId, Component, DepScope, Hash, Link, Location, Party, PartyKind, RelKind, Swid,
+    Text,
 };
 use crate::sbom::{Builder, IngestError, Limits};
 
@@ -270,6 +271,13 @@ impl Str<'_> {
     fn into_string(self) -> String {
         self.0.into_owned()
     }
+    /// As model text: shared with the input when it was borrowed from it.
+    fn into_text(self, b: &Builder) -> Text {
+        match self.0 {
+            Cow::Borrowed(s) => b.text(s),
+            Cow::Owned(s) => Text::from(s),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Str<'de> {
@@ -351,8 +359,8 @@ fn string<'de, A: MapAccess<'de>>(
     map: &mut A,
     ctx: &mut Ctx<'_>,
     key: &'static str,
-) -> Result<Option<String>, A::Error> {
-    Ok(opt_str(map, ctx, key)?.map(Str::into_string))
+) -> Result<Option<Text>, A::Error> {
+    Ok(opt_str(map, ctx, key)?.map(|s| s.into_text(ctx.b)))
 }
 
 /// An optional array of strings (`null` is absent).
@@ -577,7 +585,7 @@ impl<'de> Visitor<'de> for BomSeed<'_, '_> {
                                 format!("serialNumber {s:?} is not `urn:uuid:` and a UUID")
                             });
                         }
-                        ctx.b.serial = Some(s);
+                        ctx.b.serial = Some(s.to_string());
                     }
                 }
                 "metadata" => {
@@ -854,7 +862,7 @@ impl<'de> MapNode<'de> for Node {
                         if r.as_str().trim().is_empty() {
                             empty_ref = true;
                         } else {
-                            c.bom_ref = r.into_string();
+                            c.bom_ref = r.into_string().into();
                         }
                     }
                 }
@@ -875,7 +883,7 @@ impl<'de> MapNode<'de> for Node {
                 "cpe" => {
                     if let Some(cpe) = opt_str(&mut map, ctx, "cpe")? {
                         if !cpe.as_str().trim().is_empty() {
-                            c.cpes.insert(0, cpe.into_string());
+                            c.cpes.insert(0, cpe.into_string().into());
                         }
                     }
                 }
@@ -923,7 +931,7 @@ impl<'de> MapNode<'de> for Node {
                 "scope" => {
                     if let Some(s) = string(&mut map, ctx, "scope")? {
                         c.scope = Some(match common::canonical_scope(&s) {
-                            Some(k) => k.to_string(),
+                            Some(k) => k.to_string().into(),
                             None => {
                                 ctx.note("unknown-scope", &s, Some("scope"), || {
                                     format!("component scope {s:?} is not required, optional or excluded; kept as written")
@@ -937,7 +945,7 @@ impl<'de> MapNode<'de> for Node {
                     let ps = descend!(
                         ctx,
                         "properties",
-                        map.next_value_seed(arr::<(String, String)>(ctx))
+                        map.next_value_seed(arr::<(Text, Text)>(ctx))
                     );
                     append(&mut c.properties, ps);
                 }
@@ -974,7 +982,7 @@ impl<'de> MapNode<'de> for Node {
             if common::is_cpe_property(name) && common::looks_like_cpe(v) {
                 let v = v.trim();
                 if !c.cpes.iter().any(|x| x == v) {
-                    c.cpes.push(v.to_string());
+                    c.cpes.push(v.to_string().into());
                 }
             }
         }
@@ -1049,9 +1057,9 @@ fn apply_evidence(c: &mut Component, ev: Evidence<'_>) {
             continue;
         }
         match field.as_str() {
-            "cpe" if !c.cpes.iter().any(|x| x == v) => c.cpes.push(v.to_string()),
+            "cpe" if !c.cpes.iter().any(|x| x == v) => c.cpes.push(v.to_string().into()),
             "purl" => match &c.purl {
-                None => c.purl = Some(v.to_string()),
+                None => c.purl = Some(v.to_string().into()),
                 Some(p) if p == v => {}
                 Some(_) => {
                     if !c
@@ -1060,18 +1068,18 @@ fn apply_evidence(c: &mut Component, ev: Evidence<'_>) {
                         .any(|(k, x)| k == "bomvet:evidence-purl" && x == v)
                     {
                         c.properties
-                            .push(("bomvet:evidence-purl".into(), v.to_string()));
+                            .push(("bomvet:evidence-purl".into(), v.to_string().into()));
                     }
                 }
             },
-            "name" if c.name.trim().is_empty() => c.name = v.to_string(),
+            "name" if c.name.trim().is_empty() => c.name = v.to_string().into(),
             _ => {}
         }
     }
     for f in ev.file_names {
         let f = f.as_str();
         if !f.trim().is_empty() && !c.file_names.iter().any(|x| x == f) {
-            c.file_names.push(f.to_string());
+            c.file_names.push(f.to_string().into());
         }
     }
 }
@@ -1347,8 +1355,8 @@ impl<'de> MapNode<'de> for Hash {
         // The same normalisation as Hash::new, with one allocation per part for known names.
         Ok(Some(match known {
             Some((canon, _)) => Hash {
-                alg: canon.to_string(),
-                value: content.to_ascii_lowercase(),
+                alg: canon.to_string().into(),
+                value: content.to_ascii_lowercase().into(),
             },
             None => Hash::new(alg, content),
         }))
@@ -1368,13 +1376,13 @@ impl<'de> MapNode<'de> for Org {
             match key.as_str() {
                 "name" => {
                     if let Some(n) = opt_str(&mut map, ctx, "name")? {
-                        p.name = n.as_str().trim().to_string();
+                        p.name = n.as_str().trim().to_string().into();
                     }
                 }
                 "url" => {
                     for u in strings(&mut map, ctx, "url")? {
                         if !u.as_str().trim().is_empty() {
-                            p.urls.push(u.into_string());
+                            p.urls.push(u.into_string().into());
                         }
                     }
                 }
@@ -1400,8 +1408,8 @@ const CONTACT_KEYS: &[&str] = &["name", "email", "phone", "bom-ref"];
 
 /// An organizationalContact (1.6 `authors`, entity `contact`).
 struct Contact {
-    name: Option<String>,
-    email: Option<String>,
+    name: Option<Text>,
+    email: Option<Text>,
 }
 
 impl Contact {
@@ -1478,8 +1486,8 @@ const LICENSE_CHOICE_KEYS: &[&str] = &[
 
 /// One entry of `licenses`: a licence, an expression, or (invalid) both.
 struct LicenseNode {
-    license: Option<String>,
-    expression: Option<String>,
+    license: Option<Text>,
+    expression: Option<Text>,
 }
 
 impl<'de> MapNode<'de> for LicenseNode {
@@ -1525,7 +1533,7 @@ const LICENSE_KEYS: &[&str] = &[
 ];
 
 /// A `license` object: its id, else its name.
-struct License(Option<String>);
+struct License(Option<Text>);
 
 impl<'de> MapNode<'de> for License {
     const NAME: &'static str = "license";
@@ -1550,11 +1558,11 @@ impl<'de> MapNode<'de> for License {
 }
 
 /// A property (`name`, `value`); one without a name is dropped with a warning.
-impl<'de> MapNode<'de> for (String, String) {
+impl<'de> MapNode<'de> for (Text, Text) {
     const NAME: &'static str = "property";
     fn visit<A: MapAccess<'de>>(ctx: &mut Ctx<'_>, mut map: A) -> Result<Option<Self>, A::Error> {
         let mut name = None;
-        let mut val = String::new();
+        let mut val = Text::empty();
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_str() {
                 "name" => name = string(&mut map, ctx, "name")?,
@@ -1599,7 +1607,7 @@ impl<'de> MapNode<'de> for Link {
                 ctx.note("missing-field", "externalReference.type", None, || {
                     "external reference has no `type`; read as \"other\"".into()
                 });
-                "other".to_string()
+                Text::from_static("other")
             }
         };
         let url = url.filter(|u| !u.trim().is_empty());
@@ -1773,8 +1781,8 @@ mod tests {
             .filter(|r| !r.inferred)
             .map(|r| {
                 (
-                    d.component(r.from).bom_ref.clone(),
-                    d.component(r.to).bom_ref.clone(),
+                    d.component(r.from).bom_ref.to_string(),
+                    d.component(r.to).bom_ref.to_string(),
                     r.kind.name(),
                 )
             })
@@ -1924,8 +1932,8 @@ mod tests {
         assert_eq!(
             c.properties,
             vec![
-                ("acme:build".to_string(), "42".to_string()),
-                ("acme:flag".to_string(), String::new())
+                ("acme:build".into(), "42".into()),
+                ("acme:flag".into(), Text::empty())
             ]
         );
         assert_eq!(
@@ -2079,8 +2087,8 @@ mod tests {
         assert_eq!(
             y.properties,
             vec![(
-                "bomvet:evidence-purl".to_string(),
-                "pkg:npm/kaspersky-y@1".to_string()
+                "bomvet:evidence-purl".into(),
+                "pkg:npm/kaspersky-y@1".into()
             )]
         );
     }

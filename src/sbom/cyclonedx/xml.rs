@@ -39,6 +39,7 @@ mod scan;
 #[cfg(test)]
 mod tests;
 
+use crate::sbom::model::Text;
 use std::borrow::Cow;
 
 use crate::sbom::model::{
@@ -225,7 +226,7 @@ struct Staged {
     deps: Vec<(String, Location)>,
     /// `evidence/identity` concluded purl / CPEs (used when the component has none).
     evidence_purl: Option<String>,
-    evidence_cpes: Vec<String>,
+    evidence_cpes: Vec<Text>,
 }
 
 struct Reader<'a, 'b> {
@@ -410,10 +411,10 @@ impl<'a> Reader<'a, '_> {
         let slot = self.stage.len();
         self.stage.push(Staged {
             comp: Component {
-                bom_ref: bom_ref.unwrap_or_default(),
+                bom_ref: bom_ref.unwrap_or_default().into(),
                 is_metadata,
                 is_pedigree,
-                kind,
+                kind: kind.map(Text::from),
                 location,
                 ..Component::default()
             },
@@ -431,7 +432,7 @@ impl<'a> Reader<'a, '_> {
         self.open_components = self.open_components.saturating_sub(1);
         if let Some(s) = self.stage.get_mut(slot) {
             if s.comp.purl.is_none() {
-                s.comp.purl = s.evidence_purl.take();
+                s.comp.purl = s.evidence_purl.take().map(Text::from);
             }
             if s.comp.cpes.is_empty() {
                 s.comp.cpes = std::mem::take(&mut s.evidence_cpes);
@@ -471,7 +472,7 @@ impl<'a> Reader<'a, '_> {
             if let Some(name) = metadata_name {
                 self.b.root(id);
                 if self.b.name.is_none() && !name.is_empty() {
-                    self.b.name = Some(name);
+                    self.b.name = Some(name.to_string());
                 }
             }
         }
@@ -495,40 +496,40 @@ impl<'a> Reader<'a, '_> {
         match tag.local() {
             b"name" => {
                 let v = self.text()?.unwrap_or_default();
-                self.comp(slot).name = v;
+                self.comp(slot).name = v.into();
             }
             b"version" => {
                 let v = self.text()?;
-                self.comp(slot).version = v;
+                self.comp(slot).version = v.map(Text::from);
             }
             b"group" => {
                 let v = self.text()?;
-                self.comp(slot).group = v;
+                self.comp(slot).group = v.map(Text::from);
             }
             b"purl" => {
                 let v = self.text()?;
-                self.comp(slot).purl = v;
+                self.comp(slot).purl = v.map(Text::from);
             }
             b"cpe" => {
                 if let Some(v) = self.text()? {
-                    self.comp(slot).cpes.push(v);
+                    self.comp(slot).cpes.push(v.into());
                 }
             }
             b"description" => {
                 let v = self.text()?;
-                self.comp(slot).description = v;
+                self.comp(slot).description = v.map(Text::from);
             }
             b"copyright" => {
                 let v = self.text()?;
-                self.comp(slot).copyright = v;
+                self.comp(slot).copyright = v.map(Text::from);
             }
             b"publisher" => {
                 let v = self.text()?;
-                self.comp(slot).publisher = v;
+                self.comp(slot).publisher = v.map(Text::from);
             }
             b"scope" => {
                 let v = self.text()?;
-                self.comp(slot).scope = v;
+                self.comp(slot).scope = v.map(Text::from);
             }
             b"author" => {
                 // Legacy (1.2–1.5) free-text author.
@@ -574,10 +575,22 @@ impl<'a> Reader<'a, '_> {
             b"licenses" => self.licenses(slot)?,
             b"swid" => {
                 let swid = Swid {
-                    tag_id: self.x.attr(&tag, b"tagId")?.map(Cow::into_owned),
+                    tag_id: self
+                        .x
+                        .attr(&tag, b"tagId")?
+                        .map(Cow::into_owned)
+                        .map(Text::from),
                     regid: None,
-                    name: self.x.attr(&tag, b"name")?.map(Cow::into_owned),
-                    version: self.x.attr(&tag, b"version")?.map(Cow::into_owned),
+                    name: self
+                        .x
+                        .attr(&tag, b"name")?
+                        .map(Cow::into_owned)
+                        .map(Text::from),
+                    version: self
+                        .x
+                        .attr(&tag, b"version")?
+                        .map(Cow::into_owned)
+                        .map(Text::from),
                 };
                 self.comp(slot).swid = Some(swid);
                 self.x.skip()?;
@@ -594,7 +607,10 @@ impl<'a> Reader<'a, '_> {
                         }
                         if let Some(url) = r.text()? {
                             let kind = kind.as_deref().unwrap_or("").trim().to_string();
-                            r.comp(slot).links.push(Link { kind, url });
+                            r.comp(slot).links.push(Link {
+                                kind: kind.into(),
+                                url: url.into(),
+                            });
                         }
                         Ok(())
                     })
@@ -610,9 +626,9 @@ impl<'a> Reader<'a, '_> {
                     let value = r.text()?.unwrap_or_default();
                     let c = r.comp(slot);
                     if is_cpe_property(&name) && !value.is_empty() {
-                        c.cpes.push(value.clone());
+                        c.cpes.push(value.clone().into());
                     }
-                    c.properties.push((name, value));
+                    c.properties.push((name.into(), value.into()));
                     Ok(())
                 })?;
             }
@@ -704,11 +720,11 @@ impl<'a> Reader<'a, '_> {
             _ => r.x.skip(),
         })?;
         let s = &mut self.stage[slot];
-        s.comp.file_names.extend(files);
+        s.comp.file_names.extend(files.into_iter().map(Text::from));
         if s.evidence_purl.is_none() {
             s.evidence_purl = purl;
         }
-        s.evidence_cpes.extend(cpes);
+        s.evidence_cpes.extend(cpes.into_iter().map(Text::from));
         Ok(())
     }
 
@@ -735,19 +751,19 @@ impl<'a> Reader<'a, '_> {
                         _ => r.x.skip(),
                     })?;
                     if let Some(l) = id.or(name) {
-                        r.comp(slot).licenses.push(l);
+                        r.comp(slot).licenses.push(l.into());
                     }
                     Ok(())
                 }
                 b"expression" => {
                     if let Some(e) = r.text()? {
-                        r.comp(slot).licenses.push(e);
+                        r.comp(slot).licenses.push(e.into());
                     }
                     Ok(())
                 }
                 b"expression-detailed" => {
                     if let Some(e) = r.x.attr(&t, b"expression")?.and_then(owned_trimmed) {
-                        r.comp(slot).licenses.push(e);
+                        r.comp(slot).licenses.push(e.into());
                     }
                     r.x.skip()
                 }
@@ -766,12 +782,12 @@ impl<'a> Reader<'a, '_> {
             }
             match t.local() {
                 b"name" => {
-                    p.name = r.text()?.unwrap_or_default();
+                    p.name = r.text()?.unwrap_or_default().into();
                     Ok(())
                 }
                 b"url" => {
                     if let Some(u) = r.text()? {
-                        p.urls.push(u);
+                        p.urls.push(u.into());
                     }
                     Ok(())
                 }
@@ -795,7 +811,7 @@ impl<'a> Reader<'a, '_> {
                             b"streetAddress" => &mut a.street,
                             _ => return r.x.skip(),
                         };
-                        *field = r.text()?;
+                        *field = r.text()?.map(Text::from);
                         Ok(())
                     })?;
                     if a != Address::default() {
@@ -819,12 +835,12 @@ impl<'a> Reader<'a, '_> {
             }
             match t.local() {
                 b"name" => {
-                    p.name = r.text()?.unwrap_or_default();
+                    p.name = r.text()?.unwrap_or_default().into();
                     Ok(())
                 }
                 b"email" => {
                     if let Some(e) = r.text()? {
-                        p.emails.push(e);
+                        p.emails.push(e.into());
                     }
                     Ok(())
                 }
@@ -1005,13 +1021,13 @@ fn hash(alg: &str, value: &str) -> Hash {
             .map(|c| c.to_ascii_uppercase()),
     );
     Hash {
-        alg: a,
-        value: value.trim().to_ascii_lowercase(),
+        alg: a.into(),
+        value: value.trim().to_ascii_lowercase().into(),
     }
 }
 
 /// Drop repeated values, keeping the first of each (linear, for hostile repetition counts).
-fn dedup_in_order(v: &mut Vec<String>) {
+fn dedup_in_order(v: &mut Vec<Text>) {
     if v.len() < 2 {
         return;
     }

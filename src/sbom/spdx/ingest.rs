@@ -31,6 +31,7 @@
 //! - Roots: `documentDescribes`, `DOCUMENT DESCRIBES x` and `x DESCRIBED_BY DOCUMENT`. Buffered
 //!   until the end so that the document's SPDXID may come after its relationships.
 
+use crate::sbom::model::Text;
 use rustc_hash::FxHashSet;
 
 use super::relationships::{self, Known, Mapped};
@@ -128,9 +129,9 @@ fn part<'s>(s: &'s Option<Str<'_>>) -> Option<&'s str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn push_unique(v: &mut Vec<String>, s: &str) {
+fn push_unique(v: &mut Vec<Text>, s: &str) {
     if !v.iter().any(|x| x == s) {
-        v.push(s.to_string());
+        v.push(Text::from(s));
     }
 }
 
@@ -314,10 +315,12 @@ impl<'b> Ingest<'b> {
             }
         };
         let mut c = Component {
-            bom_ref,
-            kind: value(&p.purpose).map(|k| k.to_ascii_lowercase().replace('_', "-")),
-            name,
-            version: value(&p.version).map(str::to_string),
+            bom_ref: bom_ref.into(),
+            kind: value(&p.purpose)
+                .map(|k| k.to_ascii_lowercase().replace('_', "-"))
+                .map(Text::from),
+            name: name.into(),
+            version: value(&p.version).map(str::to_string).map(Text::from),
             location: loc.clone(),
             ..Component::default()
         };
@@ -328,23 +331,24 @@ impl<'b> Ingest<'b> {
         if let Some(u) = value(&p.download_location) {
             c.links.push(Link {
                 kind: "download".into(),
-                url: u.to_string(),
+                url: u.to_string().into(),
             });
         }
         if let Some(u) = value(&p.homepage) {
             c.links.push(Link {
                 kind: "homepage".into(),
-                url: u.to_string(),
+                url: u.to_string().into(),
             });
         }
         if let Some(s) = value(&p.source_info) {
             for u in urls_in(s) {
                 c.links.push(Link {
                     kind: "source-info".into(),
-                    url: u.to_string(),
+                    url: u.to_string().into(),
                 });
             }
-            c.properties.push(("sourceInfo".into(), s.to_string()));
+            c.properties
+                .push(("sourceInfo".into(), s.to_string().into()));
         }
         for r in p.external_refs {
             self.report_unknown(r.unknown, &loc);
@@ -359,11 +363,11 @@ impl<'b> Ingest<'b> {
             };
             if kind.eq_ignore_ascii_case("purl") {
                 match &c.purl {
-                    None => c.purl = Some(locator.to_string()),
+                    None => c.purl = Some(locator.to_string().into()),
                     Some(first) if first == locator => {}
                     Some(_) => c.links.push(Link {
                         kind: "purl".into(),
-                        url: locator.to_string(),
+                        url: locator.to_string().into(),
                     }),
                 }
             } else if kind.eq_ignore_ascii_case("cpe23Type")
@@ -374,18 +378,20 @@ impl<'b> Ingest<'b> {
                 let tag = locator.strip_prefix("swid:").unwrap_or(locator);
                 if c.swid.is_none() {
                     c.swid = Some(Swid {
-                        tag_id: Some(tag.to_string()),
+                        tag_id: Some(tag.to_string().into()),
                         ..Swid::default()
                     });
                 }
             } else if looks_like_url(locator) {
                 c.links.push(Link {
-                    kind: kind.to_string(),
-                    url: locator.to_string(),
+                    kind: kind.to_string().into(),
+                    url: locator.to_string().into(),
                 });
             } else {
-                c.properties
-                    .push((format!("externalRef:{kind}"), locator.to_string()));
+                c.properties.push((
+                    format!("externalRef:{kind}").into(),
+                    locator.to_string().into(),
+                ));
             }
         }
         c.hashes = self.hashes(p.checksums, &loc);
@@ -395,10 +401,12 @@ impl<'b> Ingest<'b> {
         {
             push_unique(&mut c.licenses, l);
         }
-        c.copyright = value(&p.copyright).map(str::to_string);
-        c.description = text(&p.description).or_else(|| text(&p.summary));
+        c.copyright = value(&p.copyright).map(str::to_string).map(Text::from);
+        c.description = text(&p.description)
+            .or_else(|| text(&p.summary))
+            .map(Text::from);
         if let Some(f) = value(&p.file_name) {
-            c.file_names.push(f.to_string());
+            c.file_names.push(f.to_string().into());
         }
         self.report_unknown(p.unknown, &loc);
         let id = self.b.add_component(c);
@@ -429,22 +437,22 @@ impl<'b> Ingest<'b> {
             }
         };
         let mut c = Component {
-            bom_ref,
+            bom_ref: bom_ref.into(),
             kind: Some("file".into()),
             file_names: if name.is_empty() {
                 Vec::new()
             } else {
-                vec![name.clone()]
+                vec![name.clone().into()]
             },
-            name,
+            name: name.into(),
             location: loc.clone(),
             ..Component::default()
         };
         c.hashes = self.hashes(f.checksums, &loc);
         if let Some(l) = value(&f.license_concluded) {
-            c.licenses.push(l.to_string());
+            c.licenses.push(l.to_string().into());
         }
-        c.copyright = value(&f.copyright).map(str::to_string);
+        c.copyright = value(&f.copyright).map(str::to_string).map(Text::from);
         for who in &f.contributors {
             let who = who.trim();
             if !who.is_empty() && !who.eq_ignore_ascii_case("NOASSERTION") {

@@ -1057,9 +1057,9 @@ mod tests {
             .iter()
             .map(|r| {
                 (
-                    d.component(r.from).bom_ref.clone(),
+                    d.component(r.from).bom_ref.to_string(),
                     r.kind.clone(),
-                    d.component(r.to).bom_ref.clone(),
+                    d.component(r.to).bom_ref.to_string(),
                 )
             })
             .collect();

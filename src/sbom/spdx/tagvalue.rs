@@ -473,9 +473,9 @@ mod tests {
             .iter()
             .map(|r| {
                 (
-                    d.component(r.from).bom_ref.clone(),
+                    d.component(r.from).bom_ref.to_string(),
                     r.kind.name(),
-                    d.component(r.to).bom_ref.clone(),
+                    d.component(r.to).bom_ref.to_string(),
                 )
             })
             .collect()

@@ -49,10 +49,10 @@ fn summary(d: &Document) -> Summary {
             .iter()
             .map(|c| {
                 (
-                    c.bom_ref.clone(),
-                    c.name.clone(),
-                    c.version.clone(),
-                    c.purl.clone(),
+                    c.bom_ref.to_string(),
+                    c.name.to_string(),
+                    c.version.as_deref().map(String::from),
+                    c.purl.as_deref().map(String::from),
                 )
             })
             .collect(),
@@ -61,16 +61,16 @@ fn summary(d: &Document) -> Summary {
             .iter()
             .map(|r| {
                 (
-                    d.component(r.from).bom_ref.clone(),
+                    d.component(r.from).bom_ref.to_string(),
                     r.kind.name(),
-                    d.component(r.to).bom_ref.clone(),
+                    d.component(r.to).bom_ref.to_string(),
                 )
             })
             .collect(),
         roots: d
             .roots
             .iter()
-            .map(|&r| d.component(r).bom_ref.clone())
+            .map(|&r| d.component(r).bom_ref.to_string())
             .collect(),
     }
 }

@@ -26,6 +26,7 @@ mod vocab;
 #[cfg(test)]
 mod tests;
 
+use crate::sbom::model::Text;
 use std::borrow::Cow;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -562,7 +563,12 @@ impl<'a, 'b> Collector<'a, 'b> {
         let ptr = pointer(index);
         let is_file = class == Class::File;
         let mut c = Box::new(Component {
-            bom_ref: id.as_deref().map(str::trim).unwrap_or("").to_string(),
+            bom_ref: id
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or("")
+                .to_string()
+                .into(),
             location: Location::pointer(ptr.clone()),
             ..Default::default()
         });
@@ -581,10 +587,10 @@ impl<'a, 'b> Collector<'a, 'b> {
                 "type" | "@type" | "spdxId" | "@id" | "@context" => {}
                 "name" => {
                     if let Some(s) = string(v, &at)? {
-                        c.name = owned(s);
+                        c.name = owned(s).into();
                     }
                 }
-                "packageVersion" => c.version = string(v, &at)?.map(owned),
+                "packageVersion" => c.version = string(v, &at)?.map(owned).map(Text::from),
                 "packageUrl" => package_url = string(v, &at)?.map(owned),
                 "downloadLocation" | "homePage" | "sourceInfo" => {
                     if let Some(s) = string(v, &at)? {
@@ -596,7 +602,7 @@ impl<'a, 'b> Collector<'a, 'b> {
                             };
                             c.links.push(Link {
                                 kind: kind.into(),
-                                url: owned(s),
+                                url: owned(s).into(),
                             });
                         }
                     }
@@ -605,8 +611,9 @@ impl<'a, 'b> Collector<'a, 'b> {
                     c.copyright = string(v, &at)?
                         .filter(|s| !vocab::is_no_value(s))
                         .map(owned)
+                        .map(Text::from)
                 }
-                "description" => c.description = string(v, &at)?.map(owned),
+                "description" => c.description = string(v, &at)?.map(owned).map(Text::from),
                 "summary" => summary = string(v, &at)?.map(owned),
                 "primaryPurpose" => primary = string(v, &at)?.map(owned),
                 "additionalPurpose" => {
@@ -647,7 +654,10 @@ impl<'a, 'b> Collector<'a, 'b> {
                     for item in list(v) {
                         if let Node::Obj(e) = item {
                             for (kind, url) in ext_ref(index, e)? {
-                                c.links.push(Link { kind, url });
+                                c.links.push(Link {
+                                    kind: kind.into(),
+                                    url: url.into(),
+                                });
                             }
                         }
                     }
@@ -674,8 +684,10 @@ impl<'a, 'b> Collector<'a, 'b> {
                             }
                             if let Some(value) = value {
                                 let ty = ty.as_deref().map(vocab::local).unwrap_or("unknown");
-                                c.properties
-                                    .push((format!("contentIdentifier:{ty}"), owned(value)));
+                                c.properties.push((
+                                    format!("contentIdentifier:{ty}").into(),
+                                    owned(value).into(),
+                                ));
                             }
                         }
                     }
@@ -697,8 +709,8 @@ impl<'a, 'b> Collector<'a, 'b> {
             purls.insert(0, u);
         }
         match (&c.description, summary) {
-            (None, Some(s)) => c.description = Some(s),
-            (Some(_), Some(s)) => c.properties.push(("summary".into(), s)),
+            (None, Some(s)) => c.description = Some(s.into()),
+            (Some(_), Some(s)) => c.properties.push(("summary".into(), s.into())),
             _ => {}
         }
         if is_file {
@@ -707,7 +719,7 @@ impl<'a, 'b> Collector<'a, 'b> {
                 c.file_names.push(c.name.clone());
             }
             if let Some(pp) = primary {
-                c.properties.push(("primaryPurpose".into(), pp));
+                c.properties.push(("primaryPurpose".into(), pp.into()));
             }
         } else {
             c.kind = primary
@@ -718,10 +730,11 @@ impl<'a, 'b> Collector<'a, 'b> {
                     Class::Package(PackageFlavour::Ai) => Some("machine-learning-model".into()),
                     Class::Package(PackageFlavour::Dataset) => Some("data".into()),
                     _ => None,
-                });
+                })
+                .map(Text::from);
         }
         for a in additional {
-            c.properties.push(("additionalPurpose".into(), a));
+            c.properties.push(("additionalPurpose".into(), a.into()));
         }
         if let Some(id) = id {
             let next = self.pending.len();
@@ -788,7 +801,7 @@ impl<'a, 'b> Collector<'a, 'b> {
             match vocab::local(&k) {
                 "name" => {
                     if let Some(s) = string(v, &at)? {
-                        party.name = owned(s);
+                        party.name = owned(s).into();
                     }
                 }
                 "externalIdentifier" => {
@@ -1048,7 +1061,7 @@ impl<'a, 'b> Collector<'a, 'b> {
             };
             for to in &rel.to {
                 if let Some(text) = self.render_licence(to, rel.index, 0, &mut Vec::new()) {
-                    push_unique(&mut self.pending[pi].c.licenses, text);
+                    push_unique(&mut self.pending[pi].c.licenses, text.into());
                 }
             }
         }
@@ -1068,16 +1081,16 @@ impl<'a, 'b> Collector<'a, 'b> {
                 }
             }
             let mut purls = std::mem::take(&mut p.purls).into_iter();
-            p.c.purl = purls.next();
+            p.c.purl = purls.next().map(Text::from);
             for other in purls {
-                if Some(&other) != p.c.purl.as_ref()
+                if Some(other.as_str()) != p.c.purl.as_deref()
                     && !p
                         .c
                         .properties
                         .iter()
                         .any(|(k, v)| k == "purl" && *v == other)
                 {
-                    p.c.properties.push(("purl".into(), other));
+                    p.c.properties.push(("purl".into(), other.into()));
                 }
             }
             if let Some(s) = p.supplier.take() {
@@ -1439,23 +1452,25 @@ fn apply_ext_id(c: &mut Component, purls: &mut Vec<String>, e: ExtId) {
     for l in e.locators {
         c.links.push(Link {
             kind: "identifier-locator".into(),
-            url: l,
+            url: l.into(),
         });
     }
     let ty = e.ty.as_str();
     if ty.eq_ignore_ascii_case("packageUrl") || ty.eq_ignore_ascii_case("purl") {
         purls.push(e.identifier);
     } else if ty.eq_ignore_ascii_case("cpe22") || ty.eq_ignore_ascii_case("cpe23") {
-        push_unique(&mut c.cpes, e.identifier);
+        push_unique(&mut c.cpes, e.identifier.into());
     } else if ty.eq_ignore_ascii_case("swid") && c.swid.is_none() {
         c.swid = Some(Swid {
-            tag_id: Some(e.identifier),
+            tag_id: Some(e.identifier.into()),
             ..Default::default()
         });
     } else {
         let key = if ty.is_empty() { "unknown" } else { ty };
-        c.properties
-            .push((format!("externalIdentifier:{key}"), e.identifier));
+        c.properties.push((
+            format!("externalIdentifier:{key}").into(),
+            e.identifier.into(),
+        ));
     }
 }
 
@@ -1463,7 +1478,7 @@ fn apply_ext_id(c: &mut Component, purls: &mut Vec<String>, e: ExtId) {
 fn apply_agent_ext_id(p: &mut Party, e: ExtId) {
     if e.ty.eq_ignore_ascii_case("email") {
         let m = e.identifier.trim_start_matches("mailto:").to_string();
-        push_unique(&mut p.emails, m);
+        push_unique(&mut p.emails, m.into());
     } else if e.identifier.contains("://") {
         add_contact(p, e.identifier);
     }
@@ -1474,9 +1489,9 @@ fn apply_agent_ext_id(p: &mut Party, e: ExtId) {
 
 fn add_contact(p: &mut Party, url: String) {
     if let Some(m) = url.strip_prefix("mailto:") {
-        push_unique(&mut p.emails, m.to_string());
+        push_unique(&mut p.emails, m.to_string().into());
     } else {
-        push_unique(&mut p.urls, url);
+        push_unique(&mut p.urls, url.into());
     }
 }
 
@@ -1544,7 +1559,7 @@ fn integrity(
         .is_some_and(|t| vocab::local(t) == "PackageVerificationCode");
     if pvc && !is_file {
         c.properties
-            .push(("packageVerificationCode".into(), owned(value)));
+            .push(("packageVerificationCode".into(), owned(value).into()));
     } else {
         let h = Hash::new(vocab::local(&alg), &value);
         push_unique(&mut c.hashes, h);

@@ -34,8 +34,8 @@ fn edges(d: &Document) -> Vec<(String, String, String)> {
         .filter(|r| !r.inferred)
         .map(|r| {
             (
-                d.component(r.from).bom_ref.clone(),
-                d.component(r.to).bom_ref.clone(),
+                d.component(r.from).bom_ref.to_string(),
+                d.component(r.to).bom_ref.to_string(),
                 r.kind.name(),
             )
         })

@@ -45,8 +45,8 @@ fn edges(d: &Document) -> Vec<(String, String, String)> {
         .filter(|r| !r.inferred)
         .map(|r| {
             (
-                d.component(r.from).bom_ref.clone(),
-                d.component(r.to).bom_ref.clone(),
+                d.component(r.from).bom_ref.to_string(),
+                d.component(r.to).bom_ref.to_string(),
                 r.kind.name(),
             )
         })
@@ -304,7 +304,13 @@ fn every_component_field_is_mapped() {
     let authors: Vec<_> = c
         .authors
         .iter()
-        .map(|p| (p.kind, p.name.as_str(), p.emails.clone()))
+        .map(|p| {
+            (
+                p.kind,
+                p.name.as_str(),
+                p.emails.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+            )
+        })
         .collect();
     assert_eq!(
         authors,
@@ -338,7 +344,7 @@ fn every_component_field_is_mapped() {
         ]
     );
     assert_eq!(c.properties.len(), 3);
-    assert_eq!(c.properties[1], ("note".to_string(), "hello".to_string()));
+    assert_eq!(c.properties[1], ("note".into(), "hello".into()));
     assert_eq!(c.location, Location::line(4));
 }
 
