@@ -48,6 +48,26 @@ pub fn read_limited(mut reader: impl Read, limit: u64) -> Result<Vec<u8>, Ingest
     Ok(buf)
 }
 
+/// Read a whole file (under `limit`) into a buffer sized from its metadata, so that a large
+/// file is read straight into place instead of through a doubling buffer.
+pub fn read_file(file: std::fs::File, limit: u64) -> Result<Vec<u8>, IngestError> {
+    let hint = file.metadata().map(|m| m.len()).unwrap_or(0).min(limit);
+    let mut buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    let n = file
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| IngestError::Io {
+            message: e.to_string(),
+        })?;
+    if n as u64 > limit {
+        return Err(IngestError::TooLarge {
+            size: n as u64,
+            limit,
+        });
+    }
+    Ok(buf)
+}
+
 /// Undo gzip (possibly several layers deep is not supported: one layer) and enforce the size limit.
 pub fn decompress<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Cow<'a, [u8]>, IngestError> {
     if bytes.len() as u64 > limits.max_bytes {

@@ -55,22 +55,20 @@ pub fn read_vec(source: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Docu
     if raw.is_empty() {
         return Err(IngestError::Empty);
     }
-    let text = match input::decode_text(&raw)? {
-        // Plain UTF-8: keep the bytes (a leading BOM stays in the buffer, outside the text).
-        std::borrow::Cow::Borrowed(t) => {
-            let skip = raw.len() - t.len();
-            (
-                String::from_utf8(raw).map_err(|e| IngestError::Encoding {
-                    message: e.to_string(),
-                })?,
-                skip,
-            )
+    // Plain UTF-8 (the common case) becomes the buffer as it is, validated once; a BOM, UTF-16
+    // or invalid UTF-8 goes through `decode_text`, which transcodes or explains.
+    let special =
+        raw.starts_with(&[0xEF, 0xBB, 0xBF]) || raw.first() == Some(&0) || raw.get(1) == Some(&0);
+    let text = if special {
+        input::decode_text(&raw)?.into_owned()
+    } else {
+        match String::from_utf8(raw) {
+            Ok(s) => s,
+            Err(e) => input::decode_text(e.as_bytes())?.into_owned(),
         }
-        std::borrow::Cow::Owned(t) => (t, 0),
     };
-    let buf = Buffer::new(text.0);
-    let body = buf.as_str().get(text.1..).unwrap_or("");
-    read_buffer(source, &buf, body, opts, 0)
+    let buf = Buffer::new(text);
+    read_buffer(source, &buf, buf.as_str(), opts, 0)
 }
 
 /// Read one document from a file, refusing files over the size limit before reading them.
@@ -91,7 +89,7 @@ pub fn read_path(path: &Path, source: &str, opts: &ReadOptions) -> Result<Docume
             });
         }
     }
-    let bytes = input::read_limited(file, opts.limits.max_bytes)?;
+    let bytes = input::read_file(file, opts.limits.max_bytes)?;
     read_vec(source, bytes, opts)
 }
 
