@@ -25,6 +25,19 @@ pub enum Command {
     Inspect(InspectArgs),
     /// List, show, check and export the vendor registry bomvet matches against.
     Registry(RegistryArgs),
+    /// Write a commented starter policy file (bomvet.toml) with every key explained.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the policy.
+    #[arg(long, short, value_name = "FILE", default_value = "bomvet.toml")]
+    pub output: PathBuf,
+
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options shared by every command that reads SBOMs.
@@ -118,6 +131,14 @@ pub struct AuditArgs {
     /// Documents audited in parallel (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+
+    /// The day waivers are checked against, YYYY-MM-DD (default: today, UTC). For tests.
+    #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
+    pub today: Option<crate::policy::date::Day>,
+}
+
+fn parse_day(s: &str) -> Result<crate::policy::date::Day, String> {
+    crate::policy::date::Day::parse(s)
 }
 
 /// `bomvet registry ...`.

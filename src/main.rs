@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => (commands::audit::run(args), args.output.clone()),
         Command::Inspect(args) => (commands::inspect::run(args), args.output.clone()),
         Command::Registry(args) => (commands::registry::run(args), args.output()),
+        Command::Init(args) => (commands::init::run(args), None),
     };
     finish(outcome, output_path.as_deref())
 }

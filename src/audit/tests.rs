@@ -48,9 +48,13 @@ fn enforced(id: &str) -> Located<String> {
 
 fn audit_with(policy: &Policy, d: &Document) -> DocumentReport {
     let reg = fixture();
-    Auditor::new(reg, reg.index(), policy)
+    Auditor::new(reg, reg.index(), policy, today())
         .audit(d)
         .expect("audit")
+}
+
+fn today() -> Day {
+    Day::parse("2025-06-01").expect("a date")
 }
 
 fn audit(d: &Document) -> DocumentReport {
@@ -214,7 +218,9 @@ fn a_document_without_components_cannot_pass() {
     let d = read_text("empty.cdx.json", text, &ReadOptions::default(), 0).unwrap();
     let reg = fixture();
     let p = Policy::default();
-    let err = Auditor::new(reg, reg.index(), &p).audit(&d).unwrap_err();
+    let err = Auditor::new(reg, reg.index(), &p, today())
+        .audit(&d)
+        .unwrap_err();
     assert_eq!(err.kind(), "no-components");
 }
 

@@ -9,13 +9,15 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Outcome, Status};
-use crate::audit::Auditor;
+use crate::audit::{self, Auditor};
 use crate::cli::{AuditArgs, AuditFormat};
 use crate::inputs::{self, InputSpec, ReadOutcome};
+use crate::policy::date::Day;
 use crate::policy::{self, Code, Level, Policy, PolicyError, DEFAULT_POLICY_FILE};
 use crate::registry::model::Registry;
 use crate::report::{
     self, DocumentReport, ErrorEntry, PolicyInfo, RegistryInfo, Report, RunSummary, SkippedEntry,
+    UnresolvedInfo,
 };
 use crate::sbom::ReadOptions;
 
@@ -105,7 +107,11 @@ pub fn run(args: &AuditArgs) -> Outcome {
         strict: args.read.strict,
     };
     let specs = inputs::expand(&args.read.inputs);
-    let auditor = Auditor::new(reg, reg.index(), &policy);
+    // The one place the clock is read; `--today` fixes it for tests.
+    let today = args
+        .today
+        .unwrap_or_else(|| Day::from_system_time(std::time::SystemTime::now()));
+    let auditor = Auditor::new(reg, reg.index(), &policy, today);
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -123,7 +129,7 @@ pub fn run(args: &AuditArgs) -> Outcome {
                 Some(d) => d.display().to_string(),
             },
         },
-        policy: policy_info(&policy, reg),
+        policy: policy_info(&policy, reg, today),
         documents: Vec::new(),
         policy_findings: Vec::new(),
         errors: Vec::new(),
@@ -141,6 +147,8 @@ pub fn run(args: &AuditArgs) -> Outcome {
             }
         }
     }
+    report.policy_findings =
+        audit::waiver_findings(&policy, &report.documents, today, report.errors.is_empty());
     let s = &mut report.summary;
     s.documents = report.documents.len();
     s.errors = report.errors.len();
@@ -148,7 +156,16 @@ pub fn run(args: &AuditArgs) -> Outcome {
         s.deny += d.summary.deny;
         s.warn += d.summary.warn;
         s.info += d.summary.info;
+        s.waived += d.summary.waived;
         s.documents_with_deny += usize::from(d.summary.deny > 0);
+    }
+    for f in &report.policy_findings {
+        match f.severity {
+            Level::Deny => s.deny += 1,
+            Level::Warn => s.warn += 1,
+            Level::Info => s.info += 1,
+            Level::Allow => {}
+        }
     }
     if report.documents.is_empty() && report.errors.is_empty() {
         let e = ErrorEntry {
@@ -175,7 +192,7 @@ pub fn run(args: &AuditArgs) -> Outcome {
     }
 }
 
-fn policy_info(p: &Policy, reg: &Registry) -> PolicyInfo {
+fn policy_info(p: &Policy, reg: &Registry, today: Day) -> PolicyInfo {
     PolicyInfo {
         source: p.source.clone(),
         use_context: p
@@ -198,6 +215,18 @@ fn policy_info(p: &Policy, reg: &Registry) -> PolicyInfo {
             .as_ref()
             .map(|l| l.iter().map(|d| d.value.clone()).collect()),
         countries_of_concern: p.concern_countries(reg),
+        designations: p
+            .designation_levels
+            .iter()
+            .map(|d| (d.value.0.clone(), d.value.1))
+            .collect(),
+        unresolved: p.unresolved.as_ref().map(|u| UnresolvedInfo {
+            max_share: u.max_share,
+            max_count: u.max_count,
+            level: u.level,
+        }),
+        waivers: p.waivers.iter().map(audit::waiver_ref).collect(),
+        waivers_checked_on: (!p.waivers.is_empty()).then(|| today.to_string()),
     }
 }
 

@@ -67,6 +67,30 @@ pub struct PolicyInfo {
     pub enforce: Option<Vec<String>>,
     /// ISO codes whose undesignated vendors raise `adversary-country`.
     pub countries_of_concern: Vec<String>,
+    /// Levels set per designation id (`[designations]`), if any.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub designations: BTreeMap<String, Level>,
+    /// The limit on unresolved components (`[unresolved]`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<UnresolvedInfo>,
+    /// Every waiver of the policy, in file order (used or not).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverRef>,
+    /// The day waiver expiry was checked against (`YYYY-MM-DD`), when the policy has waivers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waivers_checked_on: Option<String>,
+}
+
+/// The policy's limit on unresolved components.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct UnresolvedInfo {
+    /// Percent of a document's components.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_share: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_count: Option<usize>,
+    /// The level of `unknown-vendor` when exceeded.
+    pub level: Level,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
