@@ -752,6 +752,8 @@ pub fn waiver_findings(
             waiver: Some(waiver_ref(w)),
         });
     }
+    // Deny first, then file order (a stable sort keeps it within a level).
+    out.sort_by_key(|f| report::severity_rank(f.severity));
     out
 }
 

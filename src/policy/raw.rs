@@ -56,6 +56,7 @@ pub struct RawPolicy {
     pub countries_of_concern: Option<Vec<Loc<String>>>,
     /// The level of each finding code: deny, warn, info or allow.
     #[schemars(schema_with = "levels_schema")]
+    #[serde(default)]
     pub levels: Option<Vec<(Loc<String>, Loc<String>)>>,
     /// The level of findings that rest on a registry designation, by designation id: a ban
     /// finding takes the most severe level over the designations it rests on.
