@@ -543,6 +543,7 @@ impl Policy {
             v.push(&p.span, &p.key, p.message);
         }
         let policy = v.policy(raw);
+        merge_syntax_problems(&mut problems);
         if problems.is_empty() {
             Ok(policy)
         } else {
@@ -882,6 +883,31 @@ pub fn parse_use_context(s: &str) -> Option<UseContext> {
 /// The names of the use contexts, for help text.
 pub fn use_context_names() -> Vec<&'static str> {
     USE_CONTEXTS.iter().map(|(n, _)| *n).collect()
+}
+
+/// A TOML syntax error (no key) and a problem the reader found at the same place describe one
+/// mistake: keep the syntax error's message, which says what is wrong, with the reader's key.
+fn merge_syntax_problems(problems: &mut Vec<PolicyProblem>) {
+    let keyed: Vec<(usize, usize, String)> = problems
+        .iter()
+        .filter(|p| !p.key.is_empty())
+        .map(|p| (p.line, p.column, p.key.clone()))
+        .collect();
+    let mut merged = Vec::new();
+    for p in problems.iter_mut().filter(|p| p.key.is_empty()) {
+        if let Some((l, c, k)) = keyed
+            .iter()
+            .find(|(l, c, _)| *l == p.line && *c == p.column)
+        {
+            p.key = k.clone();
+            merged.push((*l, *c, p.message.clone()));
+        }
+    }
+    problems.retain(|p| {
+        !merged
+            .iter()
+            .any(|(l, c, m)| p.line == *l && p.column == *c && p.message != *m)
+    });
 }
 
 fn first_line(s: &str) -> String {
