@@ -58,9 +58,9 @@ fn schema_errors(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every ```toml block of docs/policy.md.
-fn doc_examples() -> Vec<String> {
-    let text = std::fs::read_to_string(root().join("docs/policy.md")).unwrap();
+/// Every ```toml block of a Markdown file.
+fn toml_blocks(file: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
     let mut out = Vec::new();
     let mut current: Option<String> = None;
     for line in text.lines() {
@@ -103,9 +103,11 @@ fn the_starter_policy_validates_against_the_schema() {
 }
 
 #[test]
-fn every_example_in_the_policy_docs_validates_and_loads() {
-    let examples = doc_examples();
+fn every_policy_example_in_the_docs_and_readme_validates_and_loads() {
+    let mut examples = toml_blocks("docs/policy.md");
     assert!(examples.len() >= 5, "docs/policy.md has its examples");
+    // The README's policy example too (its only TOML block).
+    examples.extend(toml_blocks("README.md"));
     let registry = Registry::embedded().expect("embedded registry");
     for ex in examples {
         assert_eq!(schema_errors(&ex), Vec::<String>::new(), "{ex}");

@@ -714,7 +714,9 @@ impl Validator<'_> {
                 other => other,
             },
         };
-        if ok && max_share.is_none() && max_count.is_none() {
+        // A limit written with a wrong type was reported already; do not also call it missing.
+        let reported = self.out.iter().any(|p| p.key.starts_with("unresolved."));
+        if ok && !reported && max_share.is_none() && max_count.is_none() {
             self.push(
                 &u.span,
                 "unresolved",
@@ -1030,5 +1032,122 @@ review-vendor = "allow"
             assert_eq!(Code::parse(c.as_str()), Some(c));
         }
         assert_eq!(Code::parse("banned"), None);
+    }
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_ban_takes_the_most_severe_level_over_its_designations() {
+        let p = Policy::parse(
+            "[designations]\n\"d-warn\" = \"warn\"\n\"d-info\" = \"info\"\n\"d-deny\" = \"deny\"\n",
+            "bomvet.toml",
+        )
+        .unwrap();
+        let bv = Code::BannedVendor;
+        // Every designation lowered: the most severe of the set levels.
+        assert_eq!(
+            p.finding_level(bv, &ids(&["d-warn", "d-info"])),
+            Level::Warn
+        );
+        // One designation not in the table counts at the code's level (deny).
+        assert_eq!(p.finding_level(bv, &ids(&["d-warn", "other"])), Level::Deny);
+        // None in the table: the code's level.
+        assert_eq!(p.finding_level(bv, &ids(&["other"])), Level::Deny);
+        assert_eq!(p.finding_level(bv, &[]), Level::Deny);
+        // Findings that only cite designations keep their code's level.
+        assert_eq!(
+            p.finding_level(Code::ReviewVendor, &ids(&["d-deny"])),
+            Level::Warn
+        );
+        // Raising is enough with one designation, from a lowered code level.
+        let mut q = p.clone();
+        q.levels.insert(Code::BannedEmbedded, Level::Info);
+        assert_eq!(
+            q.finding_level(Code::BannedEmbedded, &ids(&["d-deny", "other"])),
+            Level::Deny
+        );
+        // The command line wins over the table.
+        q.set_level(Code::BannedEmbedded, Level::Warn);
+        assert_eq!(
+            q.finding_level(Code::BannedEmbedded, &ids(&["d-deny"])),
+            Level::Warn
+        );
+    }
+
+    #[test]
+    fn the_unresolved_limit_applies_only_when_exceeded() {
+        let p = Policy::parse("[unresolved]\nmax_share = 5.0\nmax_count = 3\n", "b.toml").unwrap();
+        assert_eq!(
+            p.unknown_vendor_level(3, 100).0,
+            Level::Info,
+            "at the limits"
+        );
+        assert_eq!(
+            p.unknown_vendor_level(4, 100).0,
+            Level::Deny,
+            "count exceeded"
+        );
+        assert_eq!(
+            p.unknown_vendor_level(3, 50).0,
+            Level::Deny,
+            "share exceeded (6%)"
+        );
+        let q = Policy::parse("[unresolved]\nmax_count = 0\nlevel = \"warn\"\n", "b.toml").unwrap();
+        assert_eq!(q.unknown_vendor_level(1, 10).0, Level::Warn);
+        let mut r = q.clone();
+        r.set_level(Code::UnknownVendor, Level::Allow);
+        assert_eq!(r.unknown_vendor_level(10, 10).0, Level::Allow);
+        for bad in [
+            "[unresolved]\n",
+            "[unresolved]\nmax_share = -1\n",
+            "[unresolved]\nmax_count = -2\n",
+            "[unresolved]\nmax_count = 1\nlevel = \"allow\"\n",
+            "[unresolved]\nmax_count = \"ten\"\n",
+        ] {
+            assert_eq!(problems(bad).len(), 1, "{bad}: {:?}", problems(bad));
+        }
+    }
+
+    #[test]
+    fn waivers_get_default_ids_and_accept_toml_and_string_dates() {
+        let p = Policy::parse(
+            "[[waivers]]\ncode = \"review-vendor\"\nreason = \"r\"\nexpires = 2025-06-30\n\
+             [[waivers]]\nid = \"named\"\nname = \"x\"\nreason = \"r\"\nexpires = \"2025-07-01\"\n",
+            "bomvet.toml",
+        )
+        .unwrap();
+        let ids: Vec<&str> = p.waivers.iter().map(|w| w.id.as_str()).collect();
+        assert_eq!(ids, vec!["waiver-1", "named"]);
+        assert_eq!(
+            p.waivers[0].expires.map(|d| d.to_string()).as_deref(),
+            Some("2025-06-30")
+        );
+        assert_eq!(
+            p.waivers[1].expires.map(|d| d.to_string()).as_deref(),
+            Some("2025-07-01")
+        );
+        assert_eq!(p.waivers[1].location, "bomvet.toml:5");
+    }
+
+    #[test]
+    fn waiver_problems_name_the_waiver_and_key() {
+        let ps = problems(
+            "[[waivers]]\nreason = \"r\"\n[[waivers]]\nname = \"x\"\n\
+             [[waivers]]\npurl = \"pkg:maven/a/b@1\"\nversions = \"vers:maven/<2\"\nreason = \"r\"\n\
+             [[waivers]]\nname = \"x\"\nversions = \"<2\"\nreason = \"r\"\nexpires = 2025-06-30T10:00:00\n",
+        );
+        let keys: Vec<&str> = ps.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "waivers[0]",
+                "waivers[1].reason",
+                "waivers[2].versions",
+                "waivers[3].versions",
+                "waivers[3].expires",
+            ]
+        );
     }
 }

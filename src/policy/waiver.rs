@@ -383,7 +383,8 @@ mod tests {
 
     #[test]
     fn name_ref_vendor_and_code_each_match_exactly() {
-        let cases: [(fn(&mut Waiver, &str), &str, &str); 4] = [
+        type Set = fn(&mut Waiver, &str);
+        let cases: [(Set, &str, &str); 4] = [
             (
                 |w, v| w.name = Some(v.into()),
                 "Kaspersky Anti-Virus SDK",
