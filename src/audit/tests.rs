@@ -239,3 +239,52 @@ fn findings_are_sorted_deny_first() {
     assert_eq!(ranks, sorted);
     assert_eq!(r.findings[0].severity, Level::Deny);
 }
+
+#[test]
+fn a_waived_ban_keeps_its_severity_but_counts_as_waived_and_passes() {
+    let d = doc(
+        r#"{"bom-ref": "direct", "type": "application", "name": "kav", "version": "21.3", "cpe": "cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*"}"#,
+        PLAIN_INNER,
+    );
+    let p = Policy::parse(
+        "[[waivers]]\nref = \"direct\"\ncode = \"banned-vendor\"\nreason = \"accepted\"\n",
+        "bomvet.toml",
+    )
+    .expect("policy");
+    let r = audit_with(&p, &d);
+    let f = finding(&r, "direct");
+    assert_eq!(f[0].severity, Level::Deny);
+    assert_eq!(
+        f[0].waiver.as_ref().map(|w| w.id.as_str()),
+        Some("waiver-1")
+    );
+    assert_eq!(r.summary.deny, 0);
+    assert_eq!(r.summary.waived, 1);
+    assert_eq!(r.summary.verdict, "pass");
+    // Usage is read back from the findings: the waiver was used, so no lifecycle finding.
+    let lifecycle = waiver_findings(&p, std::slice::from_ref(&r), today(), true);
+    assert!(lifecycle.is_empty(), "{lifecycle:#?}");
+}
+
+#[test]
+fn an_expired_waiver_does_not_waive_and_is_reported() {
+    let d = doc(
+        r#"{"bom-ref": "direct", "type": "application", "name": "kav", "cpe": "cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*"}"#,
+        PLAIN_INNER,
+    );
+    let p = Policy::parse(
+        "[[waivers]]\nvendor = \"kaspersky\"\nreason = \"accepted\"\nexpires = 2025-05-31\n",
+        "bomvet.toml",
+    )
+    .expect("policy");
+    let r = audit_with(&p, &d);
+    assert!(finding(&r, "direct")[0].waiver.is_none());
+    assert_eq!(r.summary.verdict, "fail");
+    let lifecycle = waiver_findings(&p, std::slice::from_ref(&r), today(), true);
+    let codes: Vec<Code> = lifecycle.iter().map(|f| f.code).collect();
+    assert_eq!(codes, vec![Code::WaiverExpired]);
+    assert_eq!(
+        lifecycle[0].waiver.as_ref().map(|w| w.id.as_str()),
+        Some("waiver-1")
+    );
+}
