@@ -8,6 +8,9 @@
 //!
 //! It never reads SBOMs and never prints.
 
+mod registry_settings;
+pub use registry_settings::{RegistrySettings, DEFAULT_MAX_AGE_SECS};
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -247,6 +250,8 @@ pub struct Policy {
     pub enforce: Option<Vec<Located<String>>>,
     /// Country group ids or ISO codes of concern for `adversary-country`.
     pub countries_of_concern: Vec<Located<String>>,
+    /// `[registry]`: update source, public key, overlays, maximum age.
+    pub registry: RegistrySettings,
 }
 
 impl Default for Policy {
@@ -262,6 +267,7 @@ impl Default for Policy {
                 column: 0,
                 key: String::new(),
             }],
+            registry: RegistrySettings::default(),
         }
     }
 }
@@ -412,11 +418,12 @@ impl Policy {
                         .map(|(s, span, key)| p.located(s, &span, key))
                         .collect();
                 }
+                "registry" => policy.registry = registry_settings::read(v, &mut p),
                 other => p.push(
                     &k.span(),
                     other,
                     format!(
-                        "unknown key `{other}` (allowed: levels, use_context, enforce, countries_of_concern)"
+                        "unknown key `{other}` (allowed: levels, use_context, enforce, countries_of_concern, registry)"
                     ),
                 ),
             }
