@@ -78,15 +78,20 @@ fn load_policy(args: &AuditArgs) -> Result<Policy, Vec<String>> {
 
 /// Run `audit`.
 pub fn run(args: &AuditArgs) -> Outcome {
-    let loaded = match super::registry::load(args.registry.as_deref()) {
-        Ok(r) => r,
-        Err(o) => return o,
-    };
-    let reg: &Registry = &loaded;
     let policy = match load_policy(args) {
         Ok(p) => p,
         Err(m) => return fail(m),
     };
+    // The registry never touches the network here: installed bundles only (`registry update`).
+    let active = match super::regupdate::load_active(&super::regupdate::LayerRequest {
+        dir: args.registry.as_deref(),
+        overlays: &args.registry_overlay,
+        policy: &policy,
+    }) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let reg: &Registry = &active.reg;
     let registry_problems = policy.check_against(reg);
     if !registry_problems.is_empty() {
         let file = policy.source.clone().unwrap_or_default();
@@ -118,10 +123,8 @@ pub fn run(args: &AuditArgs) -> Outcome {
             version: reg.meta.version.clone(),
             serial: reg.meta.serial,
             digest: reg.meta.digest.clone(),
-            origin: match &args.registry {
-                None => "embedded".into(),
-                Some(d) => d.display().to_string(),
-            },
+            origin: active.origin.clone(),
+            layers: active.layers.clone(),
         },
         policy: policy_info(&policy, reg),
         documents: Vec::new(),
@@ -130,7 +133,7 @@ pub fn run(args: &AuditArgs) -> Outcome {
         skipped: Vec::new(),
         summary: RunSummary::default(),
     };
-    let mut messages = Vec::new();
+    let mut messages = active.warnings.clone();
     for r in results {
         match r {
             One::Doc(d) => report.documents.push(*d),

@@ -11,6 +11,8 @@
 //!   accepted when verifying.
 //!
 //! Encrypted secret keys (scrypt) are not read: bomvet only writes unencrypted keys and says so.
+//! minisign 0.11 writes unencrypted keys with a zeroed checksum; those are accepted, checked
+//! instead by deriving the public key from the seed.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -278,7 +280,9 @@ impl SecretKey {
         let seed = arr::<32>(&b, 62, WHAT)?;
         let pk = arr::<32>(&b, 94, WHAT)?;
         let chk = arr::<32>(&b, 126, WHAT)?;
-        if checksum(&key_id, &seed, &pk) != chk {
+        // minisign 0.11 leaves the checksum of unencrypted keys zeroed; such keys are still
+        // checked below: the seed must give the stored public key.
+        if chk != [0u8; 32] && checksum(&key_id, &seed, &pk) != chk {
             return Err(SignError::Checksum);
         }
         let key = SecretKey::from_seed(seed, key_id);
@@ -411,6 +415,18 @@ mod tests {
         let mut b = B64.decode(line).unwrap();
         b[70] ^= 1;
         let damaged = format!("untrusted comment: x\n{}\n", B64.encode(b));
+        assert_eq!(SecretKey::parse(&damaged).unwrap_err(), SignError::Checksum);
+    }
+
+    #[test]
+    fn a_zeroed_checksum_is_accepted_only_when_the_seed_gives_the_public_key() {
+        let file = key(5).to_file();
+        let mut b = B64.decode(file.lines().nth(1).unwrap()).unwrap();
+        b[126..158].fill(0);
+        let zeroed = format!("untrusted comment: x\n{}\n", B64.encode(&b));
+        assert_eq!(SecretKey::parse(&zeroed).unwrap().public(), key(5).public());
+        b[100] ^= 1; // damage the stored public key
+        let damaged = format!("untrusted comment: x\n{}\n", B64.encode(&b));
         assert_eq!(SecretKey::parse(&damaged).unwrap_err(), SignError::Checksum);
     }
 

@@ -7,7 +7,8 @@
 //! - [`index`]: the matching index built once per run;
 //! - [`normalize`]: name normalisation; [`version`]: version ranges;
 //! - [`schema`]: the JSON Schema of the files; [`export`]: the registry as one JSON document;
-//! - [`bundle`]: signed bundles ([`minisign`] keys and signatures, [`utc`] times).
+//! - [`bundle`]: signed bundles ([`minisign`] keys and signatures, [`utc`] times), installed in
+//!   the [`cache`]; [`overlay`]: organisation overlays merged over the base.
 //!
 //! The registry directory is compiled into the binary (see `build.rs`), so bomvet works
 //! offline; `--registry DIR` replaces it.
@@ -21,6 +22,7 @@ pub mod load;
 pub mod minisign;
 pub mod model;
 pub mod normalize;
+pub mod overlay;
 pub mod problem;
 pub mod schema;
 pub mod utc;
