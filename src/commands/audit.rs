@@ -115,7 +115,10 @@ pub fn run(args: &AuditArgs) -> Outcome {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, specs.len().max(1));
-    let results = run_parallel(&specs, jobs, |spec| audit_one(&auditor, spec, &opts));
+    let fetch = args.read.net.fetch_options();
+    let results = run_parallel(&specs, jobs, |spec| {
+        audit_one(&auditor, spec, &opts, &fetch)
+    });
 
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION.into(),
@@ -210,8 +213,13 @@ enum One {
     Error(ErrorEntry),
 }
 
-fn audit_one(auditor: &Auditor<'_>, spec: &InputSpec, opts: &ReadOptions) -> One {
-    match inputs::read(spec, opts) {
+fn audit_one(
+    auditor: &Auditor<'_>,
+    spec: &InputSpec,
+    opts: &ReadOptions,
+    fetch: &crate::net::FetchOptions,
+) -> One {
+    match inputs::read_with(spec, opts, fetch) {
         ReadOutcome::Read(doc) => match auditor.audit(&doc) {
             Ok(d) => One::Doc(Box::new(d)),
             Err(e) => One::Error(ErrorEntry {
