@@ -865,3 +865,53 @@ fn inspect_reads_an_sbom_from_a_url() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("cyclonedx"), "{out}");
 }
+
+#[test]
+fn status_warns_when_the_registry_is_older_than_max_age() {
+    let tmp = Tmp::new("age");
+    let policy = tmp.path("bomvet.toml");
+    std::fs::write(&policy, "[registry]\nmax_age = 1\n").unwrap();
+    // The fixture registry's calendar version is 2026.01.15, more than a day ago.
+    let (code, out, err) = run(bomvet(&tmp.path("cache"))
+        .args([
+            "registry",
+            "status",
+            "--registry",
+            "tests/fixtures/registry",
+            "--policy",
+        ])
+        .arg(&policy));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("dir"), "{out}");
+    assert!(err.contains("older than 1 days"), "{err}");
+    // With the default (90 days) relative to the version date, and a far larger maximum, no warning.
+    std::fs::write(&policy, "[registry]\nmax_age = \"36500d\"\n").unwrap();
+    let (_, _, err) = run(bomvet(&tmp.path("cache"))
+        .args([
+            "registry",
+            "status",
+            "--registry",
+            "tests/fixtures/registry",
+            "--policy",
+        ])
+        .arg(&policy));
+    assert!(!err.contains("older than"), "{err}");
+}
+
+#[test]
+fn a_left_over_temporary_file_from_a_killed_update_is_ignored() {
+    let tmp = Tmp::new("killed");
+    let server = serve(good_bundle(55));
+    assert_eq!(update(&tmp, &server.url, &[]).0, 0);
+    // A killed update leaves at most a partial temporary file beside the installed bundle.
+    let partial = good_bundle(56);
+    std::fs::write(
+        tmp.path("cache/registry/.current.bundle.tmp-99999"),
+        &partial[..partial.len() / 2],
+    )
+    .unwrap();
+    let app = sbom(&tmp, "BundleCo Cameras");
+    let (_, report, err) = audit_json(&tmp, &[app.to_str().unwrap()]);
+    assert_eq!(report["registry"]["layers"][0]["serial"], 55, "{err}");
+    assert!(err.is_empty() || !err.contains("warning"), "{err}");
+}

@@ -661,7 +661,11 @@ pub(super) fn update(a: &UpdateArgs<'_>, policy: &Policy) -> Outcome {
         Ok(c) => c,
         Err(e) => return fail(vec![format!("error: {e}")]),
     };
-    let current = cache.current(&key);
+    // The installed bundle, checked with the new key or (after a key rotation) with the key it
+    // was installed with: a rotation must not lose the rollback check.
+    let current = cache
+        .current(&key)
+        .or_else(|| cache.trusted_key(None).and_then(|k| cache.current(&k)));
     let state = cache.state();
     let etag = match (&current, &state) {
         (Some(_), State { url: Some(u), etag }) if u == url => etag.clone(),
