@@ -80,15 +80,20 @@ fn load_policy(args: &AuditArgs) -> Result<Policy, Vec<String>> {
 
 /// Run `audit`.
 pub fn run(args: &AuditArgs) -> Outcome {
-    let loaded = match super::registry::load(args.registry.as_deref()) {
-        Ok(r) => r,
-        Err(o) => return o,
-    };
-    let reg: &Registry = &loaded;
     let policy = match load_policy(args) {
         Ok(p) => p,
         Err(m) => return fail(m),
     };
+    // The registry never touches the network here: installed bundles only (`registry update`).
+    let active = match super::regupdate::load_active(&super::regupdate::LayerRequest {
+        dir: args.registry.as_deref(),
+        overlays: &args.registry_overlay,
+        policy: &policy,
+    }) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let reg: &Registry = &active.reg;
     let registry_problems = policy.check_against(reg);
     if !registry_problems.is_empty() {
         let file = policy.source.clone().unwrap_or_default();
@@ -116,7 +121,10 @@ pub fn run(args: &AuditArgs) -> Outcome {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, specs.len().max(1));
-    let results = run_parallel(&specs, jobs, |spec| audit_one(&auditor, spec, &opts));
+    let fetch = args.read.net.fetch_options();
+    let results = run_parallel(&specs, jobs, |spec| {
+        audit_one(&auditor, spec, &opts, &fetch)
+    });
 
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION.into(),
@@ -124,10 +132,8 @@ pub fn run(args: &AuditArgs) -> Outcome {
             version: reg.meta.version.clone(),
             serial: reg.meta.serial,
             digest: reg.meta.digest.clone(),
-            origin: match &args.registry {
-                None => "embedded".into(),
-                Some(d) => d.display().to_string(),
-            },
+            origin: active.origin.clone(),
+            layers: active.layers.clone(),
         },
         policy: policy_info(&policy, reg, today),
         documents: Vec::new(),
@@ -136,7 +142,7 @@ pub fn run(args: &AuditArgs) -> Outcome {
         skipped: Vec::new(),
         summary: RunSummary::default(),
     };
-    let mut messages = Vec::new();
+    let mut messages = active.warnings.clone();
     for r in results {
         match r {
             One::Doc(d) => report.documents.push(*d),
@@ -236,8 +242,13 @@ enum One {
     Error(ErrorEntry),
 }
 
-fn audit_one(auditor: &Auditor<'_>, spec: &InputSpec, opts: &ReadOptions) -> One {
-    match inputs::read(spec, opts) {
+fn audit_one(
+    auditor: &Auditor<'_>,
+    spec: &InputSpec,
+    opts: &ReadOptions,
+    fetch: &crate::net::FetchOptions,
+) -> One {
+    match inputs::read_with(spec, opts, fetch) {
         ReadOutcome::Read(doc) => match auditor.audit(&doc) {
             Ok(d) => One::Doc(Box::new(d)),
             Err(e) => One::Error(ErrorEntry {

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod init;
 pub mod inspect;
 pub mod registry;
+pub mod regupdate;
 
 /// Process exit status, as documented in docs/exit-codes.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

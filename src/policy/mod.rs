@@ -19,6 +19,9 @@ pub mod starter;
 pub mod vers;
 pub mod waiver;
 
+mod registry_settings;
+pub use registry_settings::{RegistrySettings, DEFAULT_MAX_AGE_SECS};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
@@ -330,6 +333,8 @@ pub struct Policy {
     pub unresolved: Option<UnresolvedLimit>,
     /// `[[waivers]]`, in file order.
     pub waivers: Vec<Waiver>,
+    /// `[registry]`: update source, public key, overlays, maximum age.
+    pub registry: RegistrySettings,
 }
 
 impl Default for Policy {
@@ -349,6 +354,7 @@ impl Default for Policy {
             designation_levels: Vec::new(),
             unresolved: None,
             waivers: Vec::new(),
+            registry: RegistrySettings::default(),
         }
     }
 }
@@ -604,6 +610,7 @@ impl Validator<'_> {
             source: Some(self.source.to_string()),
             ..Policy::default()
         };
+        policy.registry = raw.registry.unwrap_or_default();
         if let Some(list) = raw.use_context {
             for u in list {
                 if !policy.use_context.contains(&u.value) {

@@ -66,6 +66,33 @@ pub struct RawPolicy {
     pub unresolved: Option<RawUnresolved>,
     /// Accepted findings: each waiver covers the findings that meet all of its criteria.
     pub waivers: Option<Vec<RawWaiver>>,
+    /// Where registry updates come from, and the overlays to apply (docs/registry-updates.md).
+    #[schemars(with = "Option<RegistrySchema>")]
+    pub registry: Option<super::RegistrySettings>,
+}
+
+/// `[registry]` as the schema describes it (read by `registry_settings`).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct RegistrySchema {
+    /// URL of the signed bundle `bomvet registry update` downloads.
+    url: Option<String>,
+    /// The minisign public key file bundles must verify against (relative to the policy file).
+    pubkey: Option<String>,
+    /// Overlay registry directories applied over the base, in order.
+    overlays: Option<Vec<String>>,
+    /// Warn when the active registry is older than this: a duration such as "90d" or a
+    /// number of days.
+    max_age: Option<MaxAgeSchema>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum MaxAgeSchema {
+    Days(u64),
+    Duration(String),
 }
 
 /// `[unresolved]`: when more components than this are unresolved, `unknown-vendor` takes
@@ -136,7 +163,7 @@ fn levels_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema 
 }
 
 /// The keys [`read`] accepts, per table (checked against the schema in a test).
-pub const TOP_KEYS: [&str; 7] = [
+pub const TOP_KEYS: [&str; 8] = [
     "use_context",
     "enforce",
     "countries_of_concern",
@@ -144,6 +171,7 @@ pub const TOP_KEYS: [&str; 7] = [
     "designations",
     "unresolved",
     "waivers",
+    "registry",
 ];
 pub const UNRESOLVED_KEYS: [&str; 3] = ["max_share", "max_count", "level"];
 pub const WAIVER_KEYS: [&str; 11] = [
@@ -207,6 +235,7 @@ pub fn read(tree: &DeTable<'_>) -> (RawPolicy, Vec<RawProblem>) {
             "designations" => raw.designations = r.string_map(v, key),
             "unresolved" => raw.unresolved = r.unresolved(v),
             "waivers" => raw.waivers = r.waivers(v),
+            "registry" => raw.registry = Some(super::registry_settings::read(v, &mut r.out)),
             other => r.push(
                 &k.span(),
                 other,

@@ -49,8 +49,43 @@ pub struct RegistryInfo {
     pub serial: u64,
     /// `sha256:` digest of the registry's files.
     pub digest: String,
-    /// `embedded` or the directory given with `--registry`.
+    /// `embedded`, the directory given with `--registry`, or the installed bundle file.
     pub origin: String,
+    /// Every registry layer in use, base first, then overlays in order (as `registry status`
+    /// lists them). `digest` above is the digest of all of them together.
+    pub layers: Vec<RegistryLayer>,
+}
+
+/// One registry layer: the base (embedded, an installed bundle, or `--registry DIR`) or an
+/// overlay.
+#[derive(Debug, Clone, Serialize, JsonSchema, PartialEq, Eq)]
+pub struct RegistryLayer {
+    /// `embedded`, `bundle`, `dir` or `overlay`.
+    pub kind: String,
+    pub version: String,
+    pub serial: u64,
+    /// `sha256:` digest of the layer's files.
+    pub digest: String,
+    /// `embedded`, the bundle file or the directory.
+    pub source: String,
+    /// Creation time (`YYYY-MM-DDTHH:MM:SSZ`): signed for bundles, else derived from a
+    /// calendar version (`2026.11.23`); null when unknown.
+    pub created: Option<String>,
+    /// Expiry time of a bundle; null for other layers.
+    pub expires: Option<String>,
+    /// Base claims an overlay replaced (`override = true`), with the reason given.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub overrides: Vec<RegistryOverride>,
+}
+
+/// A base claim replaced by an overlay.
+#[derive(Debug, Clone, Serialize, JsonSchema, PartialEq, Eq)]
+pub struct RegistryOverride {
+    /// The overlay file, relative to the overlay directory.
+    pub file: String,
+    /// The key path of the replaced claim.
+    pub key: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
