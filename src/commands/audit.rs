@@ -211,7 +211,7 @@ pub fn run(args: &AuditArgs) -> (Outcome, Vec<(PathBuf, String)>) {
     let inventory = targets
         .iter()
         .any(|t| matches!(t.format, AuditFormat::Csv | AuditFormat::Html));
-    let (report, messages) = match build(args, inventory) {
+    let (report, messages) = match build_report(args, inventory) {
         Ok(r) => r,
         Err(o) => return (o, Vec::new()),
     };
@@ -236,7 +236,7 @@ pub fn run(args: &AuditArgs) -> (Outcome, Vec<(PathBuf, String)>) {
 
 /// Read, audit and assemble the report (with component inventories when `inventory`), plus
 /// the messages for stderr; or the outcome of a registry or policy that cannot be used.
-fn build(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String>), Outcome> {
+pub fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String>), Outcome> {
     let loaded = super::registry::load(args.registry.as_deref())?;
     let reg: &Registry = &loaded;
     let policy = load_policy(args).map_err(fail)?;
@@ -430,6 +430,68 @@ fn run_parallel<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use AuditFormat::{Json, Sarif, Table};
+
+    fn p(s: &str) -> PathBuf {
+        PathBuf::from(s)
+    }
+
+    fn t(format: AuditFormat, output: Option<&str>) -> Target {
+        Target {
+            format,
+            output: output.map(p),
+        }
+    }
+
+    #[test]
+    fn no_format_is_a_table_on_stdout_or_in_the_one_output() {
+        assert_eq!(targets(&[], &[]).unwrap(), vec![t(Table, None)]);
+        assert_eq!(
+            targets(&[], &[(1, p("r.txt"))]).unwrap(),
+            vec![t(Table, Some("r.txt"))]
+        );
+    }
+
+    #[test]
+    fn one_format_takes_the_output_whatever_the_order() {
+        assert_eq!(
+            targets(&[(3, Json)], &[(1, p("r.json"))]).unwrap(),
+            vec![t(Json, Some("r.json"))]
+        );
+        assert!(targets(&[(1, Json)], &[(3, p("a")), (5, p("b"))]).is_err());
+    }
+
+    #[test]
+    fn each_output_applies_to_the_format_before_it() {
+        let got = targets(
+            &[(1, Sarif), (5, Table), (7, Json)],
+            &[(3, p("a.sarif")), (9, p("r.json"))],
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            vec![
+                t(Sarif, Some("a.sarif")),
+                t(Table, None),
+                t(Json, Some("r.json"))
+            ]
+        );
+    }
+
+    #[test]
+    fn ambiguous_combinations_are_refused() {
+        // Two formats on stdout.
+        let e = targets(&[(1, Sarif), (3, Table)], &[]).unwrap_err();
+        assert!(e.contains("sarif, table"), "{e}");
+        // An output before any format when there are several.
+        assert!(targets(&[(3, Sarif), (5, Table)], &[(1, p("a"))]).is_err());
+        // Two outputs for one format among several.
+        assert!(targets(&[(1, Sarif), (7, Table)], &[(3, p("a")), (5, p("b"))]).is_err());
+        // One file for two formats.
+        let e = targets(&[(1, Sarif), (5, Json)], &[(3, p("a")), (7, p("a"))]).unwrap_err();
+        assert!(e.contains("two formats"), "{e}");
+    }
 
     #[test]
     fn parallel_results_keep_input_order() {

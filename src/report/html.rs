@@ -27,7 +27,7 @@ th{background:#f1f3f7}td.n{text-align:right}
 .info,.allow{background:#e3efff;color:#1e4f91}.waived{background:#ececec;color:#555}.error{background:#fde2e1;color:#9b1c1c}
 .document{border:1px solid #d5dae3;border-radius:6px;padding:.6rem 1.2rem;margin:1rem 0}
 .finding{border-left:4px solid #9aa3b5;padding:.3rem .8rem;margin:.8rem 0;background:#fafbfc}
-.finding.deny{border-left-color:#c81e1e;background:#fffafa}.finding.warn{border-left-color:#d69e00}.finding.is-waived{border-left-color:#9e9e9e;opacity:.85}
+.finding.sev-deny{border-left-color:#c81e1e;background:#fffafa}.finding.sev-warn{border-left-color:#d69e00}.finding.is-waived{border-left-color:#9e9e9e;opacity:.85}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:.3rem 0}dt{font-weight:600;color:#4a5468}dd{margin:0}
 ol.path{margin:0;padding-left:1.2rem}ol.path li span.edge{color:#6b7487;font-style:italic;margin-right:.3rem}
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}.charts figure{margin:0}figcaption{font-weight:600;margin-bottom:.2rem}
@@ -340,7 +340,7 @@ fn chart(out: &mut String, title: &str, data: &[(String, usize)]) {
 fn finding(out: &mut String, f: &Finding) {
     let sev = f.severity.as_str();
     let waived = if f.waiver.is_some() { " is-waived" } else { "" };
-    let _ = writeln!(out, "<div class=\"finding {sev}{waived}\">");
+    let _ = writeln!(out, "<div class=\"finding sev-{sev}{waived}\">");
     let badge = if f.waiver.is_some() {
         format!("<span class=\"badge waived\">{sev}, waived</span>")
     } else {
@@ -484,7 +484,7 @@ fn finding(out: &mut String, f: &Finding) {
 fn inventory(out: &mut String, d: &DocumentReport) {
     let _ = writeln!(
         out,
-        "<details><summary>All {} components</summary>\n<table class=\"inventory\"><thead><tr><th>ref</th><th>name</th><th>version</th><th>vendor</th><th>country</th><th>designations</th><th>findings</th></tr></thead><tbody>",
+        "<details><summary>Component list ({} entries)</summary>\n<table class=\"inventory\"><thead><tr><th>ref</th><th>name</th><th>version</th><th>vendor</th><th>country</th><th>designations</th><th>findings</th></tr></thead><tbody>",
         d.inventory.len()
     );
     let mut by_ref: HashMap<&str, Vec<&Finding>> = HashMap::new();
@@ -535,4 +535,76 @@ fn inventory(out: &mut String, d: &DocumentReport) {
         );
     }
     out.push_str("</tbody></table>\n</details>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{document, finding, report};
+    use super::super::WaiverRef;
+    use super::*;
+    use crate::policy::{Code, Level};
+
+    fn sub(vendor: &str, product: &str) -> Option<Submission> {
+        Some(Submission {
+            vendor: vendor.into(),
+            product: product.into(),
+        })
+    }
+
+    #[test]
+    fn documents_are_grouped_by_submitting_vendor_and_product() {
+        let mut a = document(
+            "a.spdx",
+            vec![finding(Code::BannedVendor, Level::Deny, "x")],
+        );
+        a.submission = sub("Zeta Corp", "Gateway");
+        let mut b = document("b.spdx", Vec::new());
+        b.submission = sub("Acme", "Router");
+        let c = document("c.spdx", Vec::new());
+        let mut d = document("d.spdx", Vec::new());
+        d.submission = sub("Zeta Corp", "Gateway");
+        let html = render(&report(vec![a, b, c, d]));
+        let pos = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} missing"));
+        // Acme before Zeta; both Zeta documents under one heading; the unlisted one last.
+        assert!(pos("<h2>Acme — Router") < pos("<h2>Zeta Corp — Gateway"));
+        assert_eq!(html.matches("<h2>Zeta Corp — Gateway").count(), 1);
+        assert!(pos("<h2>Zeta Corp — Gateway") < pos("id=\"doc-0\""));
+        assert!(pos("id=\"doc-0\"") < pos("id=\"doc-3\""));
+        assert!(pos("id=\"doc-3\"") < pos("not in the submission manifest"));
+        assert!(pos("not in the submission manifest") < pos("id=\"doc-2\""));
+    }
+
+    #[test]
+    fn without_submissions_there_are_no_group_headings() {
+        let html = render(&report(vec![document("a.spdx", Vec::new())]));
+        assert!(!html.contains("class=\"submission\""));
+        assert!(html.contains("id=\"doc-0\""));
+    }
+
+    #[test]
+    fn a_waived_finding_is_shown_as_waived_with_its_reason() {
+        let mut f = finding(Code::BannedVendor, Level::Deny, "x");
+        f.waiver = Some(WaiverRef {
+            id: "w1".into(),
+            reason: "removal planned".into(),
+            approved_by: None,
+            ticket: None,
+            expires: None,
+            location: None,
+        });
+        let html = render(&report(vec![document("a.spdx", vec![f])]));
+        assert!(html.contains("deny, waived"));
+        assert!(html.contains("removal planned"));
+        assert!(html.contains("id=\"verdict\">PASS"));
+    }
+
+    #[test]
+    fn the_chart_sums_bars_beyond_twelve_into_other() {
+        let data: Vec<(String, usize)> = (0..20).map(|i| (format!("c{i:02}"), 20 - i)).collect();
+        let mut out = String::new();
+        chart(&mut out, "t", &data);
+        assert_eq!(out.matches("<rect").count(), 12);
+        let rest: usize = (11..20).map(|i| 20 - i).sum();
+        assert!(out.contains(&format!("<title>other: {rest}</title>")));
+    }
 }

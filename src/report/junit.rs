@@ -219,7 +219,8 @@ fn testcase(out: &mut String, f: &Finding, file: &str, n: &mut Counts) {
         f.code.as_str(),
         xml(file)
     );
-    let text = xml(&details(f));
+    // Line by line: the line breaks between the details stay line breaks.
+    let text = details(f).lines().map(xml).collect::<Vec<_>>().join("\n");
     if let Some(w) = &f.waiver {
         n.skipped += 1;
         let _ = writeln!(
@@ -240,4 +241,75 @@ fn testcase(out: &mut String, f: &Finding, file: &str, n: &mut Counts) {
         let _ = writeln!(out, "      <system-out>{text}</system-out>");
     }
     let _ = writeln!(out, "    </testcase>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{document, finding, report};
+    use super::super::{ErrorEntry, WaiverRef};
+    use super::*;
+    use crate::policy::Code;
+
+    #[test]
+    fn deny_fails_warn_passes_waived_skips_and_errors_error() {
+        let mut waived = finding(Code::BannedVendor, Level::Deny, "w");
+        waived.waiver = Some(WaiverRef {
+            id: "w1".into(),
+            reason: "ok until replaced".into(),
+            approved_by: None,
+            ticket: None,
+            expires: None,
+            location: None,
+        });
+        let failing = document(
+            "a.spdx",
+            vec![
+                finding(Code::BannedVendor, Level::Deny, "x"),
+                finding(Code::ReviewVendor, Level::Warn, "y"),
+            ],
+        );
+        let waived_only = document("b.spdx", vec![waived]);
+        let clean = document("c.spdx", Vec::new());
+        let mut r = report(vec![failing, waived_only, clean]);
+        r.errors.push(ErrorEntry {
+            source: "bad.json".into(),
+            kind: "syntax".into(),
+            message: "unexpected end".into(),
+        });
+        let x = render(&r);
+        assert!(
+            x.contains(
+                r#"<testsuites name="bomvet audit" tests="6" failures="1" errors="1" skipped="1">"#
+            ),
+            "{x}"
+        );
+        assert!(
+            x.contains(
+                r#"<testsuite name="a.spdx" tests="2" failures="1" errors="0" skipped="0">"#
+            ),
+            "{x}"
+        );
+        // A waived deny and a clean document each get the passing verdict case.
+        assert!(
+            x.contains(
+                r#"<testsuite name="b.spdx" tests="2" failures="0" errors="0" skipped="1">"#
+            ),
+            "{x}"
+        );
+        assert!(
+            x.contains(
+                r#"<testsuite name="c.spdx" tests="1" failures="0" errors="0" skipped="0">"#
+            ),
+            "{x}"
+        );
+        assert!(
+            x.contains(r#"<skipped message="waived by w1: ok until replaced"/>"#),
+            "{x}"
+        );
+        assert!(
+            x.contains(r#"<error message="unexpected end" type="syntax">"#),
+            "{x}"
+        );
+        assert!(x.contains("<system-out>warn[review-vendor]"), "{x}");
+    }
 }

@@ -14,6 +14,8 @@ pub mod markdown;
 pub mod sarif;
 pub mod schema;
 pub mod table;
+#[cfg(test)]
+mod testutil;
 
 use std::collections::BTreeMap;
 

@@ -418,7 +418,66 @@ fn fingerprint(f: &Finding, source: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{document, finding, report};
+    use super::super::{ErrorEntry, WaiverRef};
     use super::*;
+
+    #[test]
+    fn a_line_location_is_a_region_and_a_pointer_a_logical_location() {
+        let mut f = finding(Code::BannedVendor, Level::Deny, "x");
+        let mut g = finding(Code::ReviewVendor, Level::Warn, "y");
+        g.component.as_mut().unwrap().location = Some("/components/3".into());
+        f.waiver = Some(WaiverRef {
+            id: "w".into(),
+            reason: "approved exception".into(),
+            approved_by: None,
+            ticket: None,
+            expires: None,
+            location: Some("bomvet.toml:4".into()),
+        });
+        let mut r = report(vec![document("dir/a b.spdx", vec![f, g])]);
+        r.errors.push(ErrorEntry {
+            source: "bad.json".into(),
+            kind: "syntax".into(),
+            message: "bad".into(),
+        });
+        let v: Value = serde_json::from_str(&render(&r)).unwrap();
+        let run = &v["runs"][0];
+        let res = run["results"].as_array().unwrap();
+        let loc = &res[0]["locations"][0];
+        assert_eq!(
+            loc["physicalLocation"]["artifactLocation"]["uri"],
+            "dir/a%20b.spdx"
+        );
+        assert_eq!(loc["physicalLocation"]["region"]["startLine"], 7);
+        assert_eq!(res[0]["level"], "error");
+        assert_eq!(res[0]["suppressions"][0]["kind"], "external");
+        assert_eq!(
+            res[0]["suppressions"][0]["justification"],
+            "approved exception"
+        );
+        let loc = &res[1]["locations"][0];
+        assert!(loc["physicalLocation"].get("region").is_none());
+        assert_eq!(
+            loc["logicalLocations"][0]["fullyQualifiedName"],
+            "/components/3"
+        );
+        assert!(res[1].get("suppressions").is_none());
+        let steps = &res[0]["codeFlows"][0]["threadFlows"][0]["locations"];
+        assert_eq!(steps.as_array().unwrap().len(), 2);
+        assert_eq!(steps[1]["location"]["message"]["text"], "depends-on x");
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(
+            rules[res[1]["ruleIndex"].as_u64().unwrap() as usize]["id"],
+            "review-vendor"
+        );
+        assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+        assert_eq!(
+            run["invocations"][0]["toolExecutionNotifications"][0]["level"],
+            "error"
+        );
+        assert_eq!(run["properties"]["registry"]["digest"], "sha256:00");
+    }
 
     #[test]
     fn uri_encodes_spaces_and_keeps_relative_paths() {
