@@ -239,6 +239,11 @@ fn every_sample_has_a_snapshot_in_every_format_and_the_structured_ones_check_out
         let sarif: Value = serde_json::from_str(&run.out["sarif"]).unwrap();
         if let Some(v) = &validator {
             validate_sarif(v, &sarif, s);
+            // The validator is live: a level SARIF does not know is refused.
+            let mut bad = sarif.clone();
+            bad["runs"][0]["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"] =
+                "fatal".into();
+            assert!(!v.is_valid(&bad), "the schema check accepts anything");
         }
         let findings: usize = run.json["documents"][0]["findings"]
             .as_array()
