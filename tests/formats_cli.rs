@@ -61,7 +61,10 @@ fn run_all(input: &str, extra: &[&str]) -> Run {
         .unwrap()
         .to_string_lossy()
         .replace('.', "_");
-    let dir = tempdir(&format!("formats-{stem}"));
+    // Tests run in parallel and several audit the same sample: one directory per run.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = tempdir(&format!("formats-{stem}-{n}"));
     let mut cmd = bomvet();
     cmd.arg("audit").args(extra).arg(input);
     let mut files = BTreeMap::new();
@@ -217,6 +220,11 @@ fn expected_junit(json: &Value) -> JunitCounts {
             n.cases += 1; // the passing "no deny finding" case
         }
     }
+    if let Some(p) = json.get("policy_findings").and_then(Value::as_array) {
+        n.suites += 1;
+        n.cases += p.len();
+        n.failures += p.iter().filter(|f| f["severity"] == "deny").count();
+    }
     let errors = json["errors"].as_array().unwrap().len();
     n.suites += errors;
     n.cases += errors;
@@ -282,29 +290,41 @@ fn every_sample_has_a_snapshot_in_every_format_and_the_structured_ones_check_out
 
 #[test]
 fn waived_findings_are_suppressions_skips_and_shown_as_waived() {
-    // Until policy waivers land, a waived report is built by hand from a real one: the
-    // renderers are pure functions of the report, so this is what they will be given.
-    use bomvet::report;
-    let mut r = library_report("samples/mail-gateway-firmware.cdx.json");
-    let f = r.documents[0]
-        .findings
-        .iter_mut()
-        .find(|f| f.severity == bomvet::policy::Level::Deny)
-        .expect("a deny finding");
-    f.waiver = Some(report::WaiverRef {
-        id: "kav-removal".into(),
-        reason: "replaced in 7.5; <b>tracked</b> in the removal plan".into(),
-        approved_by: Some("CISO".into()),
-        ticket: Some("SEC-123".into()),
-        expires: Some("2099-01-01".into()),
-        location: Some("bomvet.toml:12".into()),
-    });
-    r.documents[0].summary.deny -= 1;
-    r.documents[0].summary.waived += 1;
-    r.summary.deny -= 1;
-    r.summary.waived += 1;
+    let dir = tempdir("waived");
+    let policy = dir.join("bomvet.toml");
+    std::fs::write(
+        &policy,
+        r#"[[waivers]]
+id = "kav-removal"
+purl = "pkg:generic/kaspersky/kav-sdk"
+reason = "replaced in 7.5; <b>tracked</b> in the removal plan"
+approved_by = "CISO"
+ticket = "SEC-123"
+expires = 2099-01-01
 
-    let sarif: Value = serde_json::from_str(&report::sarif::render(&r)).unwrap();
+[[waivers]]
+id = "stale"
+name = "no-such-component"
+reason = "left over"
+"#,
+    )
+    .unwrap();
+    let policy = policy.to_str().unwrap();
+    let run = run_all(
+        "samples/mail-gateway-firmware.cdx.json",
+        &["--policy", policy, "--today", "2025-06-01"],
+    );
+    assert_eq!(run.code, 0, "the only deny finding is waived");
+    assert_eq!(run.json["summary"]["waived"], 1);
+    let lifecycle: Vec<&str> = run.json["policy_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(lifecycle, ["waiver-unused"]);
+
+    let sarif: Value = serde_json::from_str(&run.out["sarif"]).unwrap();
     if let Some(v) = sarif_validator() {
         validate_sarif(&v, &sarif, "waived report");
     }
@@ -313,41 +333,51 @@ fn waived_findings_are_suppressions_skips_and_shown_as_waived() {
         .iter()
         .filter(|r| r.get("suppressions").is_some())
         .collect();
-    assert_eq!(suppressed.len(), 1);
+    assert_eq!(
+        suppressed.len(),
+        1,
+        "only the waived finding, not the waiver-unused one"
+    );
+    assert_eq!(suppressed[0]["ruleId"], "banned-embedded");
     let s = &suppressed[0]["suppressions"][0];
     assert_eq!(s["kind"], "external");
     assert_eq!(
         s["justification"],
         "replaced in 7.5; <b>tracked</b> in the removal plan"
     );
+    let unused = results
+        .iter()
+        .find(|r| r["ruleId"] == "waiver-unused")
+        .expect("the policy finding is a result");
+    assert!(
+        unused["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("bomvet.toml")
+    );
 
-    let junit = report::junit::render(&r);
-    let n = parse_junit(&junit);
+    let n = parse_junit(&run.out["junit"]);
+    assert_eq!(n, expected_junit(&run.json));
     assert_eq!(n.failures, 0, "a waived deny finding is not a failure");
     assert_eq!(n.skipped, 1);
 
-    let md = report::markdown::render(&r);
+    let md = &run.out["markdown"];
     assert!(md.contains("waived by `kav-removal`"), "{md}");
     assert!(md.contains("\\<b\\>tracked"), "{md}");
-    let html = report::html::render(&r);
+    assert!(md.contains("`waiver-unused`"), "{md}");
+
+    let html = &run.out["html"];
     assert!(html.contains("deny, waived"));
     assert!(html.contains("&lt;b&gt;tracked"));
     assert!(!html.contains("<b>tracked"));
-}
+    assert!(html.contains("waiver-unused"));
 
-/// The report the binary would build, through the library (embedded registry, defaults).
-fn library_report(input: &str) -> bomvet::report::Report {
-    use clap::Parser;
-    let cli = bomvet::cli::Cli::try_parse_from(["bomvet", "audit", input]).unwrap();
-    let bomvet::cli::Command::Audit(args) = cli.command else {
-        unreachable!()
-    };
-    let cwd = std::env::current_dir().unwrap();
-    assert_eq!(cwd, root(), "tests run in the crate directory");
-    match bomvet::commands::audit::build_report(&args, true) {
-        Ok((r, _)) => r,
-        Err(o) => panic!("{:?}", o.messages),
-    }
+    let csv = &run.out["csv"];
+    let row = csv
+        .lines()
+        .find(|l| l.contains(",kav-sdk@8.10.1.1147,"))
+        .expect("a row for the SDK");
+    assert!(row.contains(",banned-embedded,deny (waived),1,1,"), "{row}");
 }
 
 #[test]

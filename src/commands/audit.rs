@@ -236,7 +236,7 @@ pub fn run(args: &AuditArgs) -> (Outcome, Vec<(PathBuf, String)>) {
 
 /// Read, audit and assemble the report (with component inventories when `inventory`), plus
 /// the messages for stderr; or the outcome of a registry or policy that cannot be used.
-pub fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String>), Outcome> {
+fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String>), Outcome> {
     let loaded = super::registry::load(args.registry.as_deref())?;
     let reg: &Registry = &loaded;
     let policy = load_policy(args).map_err(fail)?;

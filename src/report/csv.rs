@@ -61,11 +61,11 @@ pub fn render(report: &Report) -> String {
 
 /// The most severe finding (unwaived first), the number of findings and of waived ones.
 fn verdict<'a>(on: &[&'a Finding]) -> (Option<&'a Finding>, usize, usize) {
-    let waived = on.iter().filter(|f| f.waiver.is_some()).count();
+    let waived = on.iter().filter(|f| f.is_waived()).count();
     let worst = on
         .iter()
         .copied()
-        .min_by_key(|f| (f.waiver.is_some(), severity_rank(f.severity), f.code));
+        .min_by_key(|f| (f.is_waived(), severity_rank(f.severity), f.code));
     (worst, on.len(), waived)
 }
 
@@ -73,7 +73,7 @@ fn row(out: &mut String, d: &DocumentReport, c: &InventoryEntry, on: &[&Finding]
     let (worst, count, waived) = verdict(on);
     let (code, severity) = match worst {
         None => ("none".to_string(), String::new()),
-        Some(f) if f.waiver.is_some() => (
+        Some(f) if f.is_waived() => (
             f.code.as_str().to_string(),
             format!("{} (waived)", f.severity),
         ),

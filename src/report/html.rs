@@ -339,9 +339,9 @@ fn chart(out: &mut String, title: &str, data: &[(String, usize)]) {
 
 fn finding(out: &mut String, f: &Finding) {
     let sev = f.severity.as_str();
-    let waived = if f.waiver.is_some() { " is-waived" } else { "" };
+    let waived = if f.is_waived() { " is-waived" } else { "" };
     let _ = writeln!(out, "<div class=\"finding sev-{sev}{waived}\">");
-    let badge = if f.waiver.is_some() {
+    let badge = if f.is_waived() {
         format!("<span class=\"badge waived\">{sev}, waived</span>")
     } else {
         format!("<span class=\"badge {sev}\">{sev}</span>")
@@ -499,7 +499,7 @@ fn inventory(out: &mut String, d: &DocumentReport) {
             .map_or(&[][..], Vec::as_slice);
         let worst = findings
             .iter()
-            .filter(|f| f.waiver.is_none())
+            .filter(|f| !f.is_waived())
             .map(|f| f.severity)
             .max();
         let cell = match worst {

@@ -61,7 +61,7 @@ pub fn render(report: &Report) -> String {
         let denied = d
             .findings
             .iter()
-            .any(|f| f.severity == Level::Deny && f.waiver.is_none());
+            .any(|f| f.severity == Level::Deny && !f.is_waived());
         if !denied {
             n.tests += 1;
             let _ = writeln!(
@@ -195,7 +195,14 @@ fn details(f: &Finding) -> String {
         s.push('\n');
     }
     if let Some(w) = &f.waiver {
-        let _ = write!(s, "waived by {}: {}", w.id, w.reason);
+        if f.is_waived() {
+            let _ = write!(s, "waived by {}: {}", w.id, w.reason);
+        } else {
+            let _ = write!(s, "waiver {}: {}", w.id, w.reason);
+        }
+        if let Some(l) = &w.location {
+            let _ = write!(s, " ({l})");
+        }
         if let Some(a) = &w.approved_by {
             let _ = write!(s, "; approved by {a}");
         }
@@ -221,7 +228,7 @@ fn testcase(out: &mut String, f: &Finding, file: &str, n: &mut Counts) {
     );
     // Line by line: the line breaks between the details stay line breaks.
     let text = details(f).lines().map(xml).collect::<Vec<_>>().join("\n");
-    if let Some(w) = &f.waiver {
+    if let Some(w) = f.waiver.as_ref().filter(|_| f.is_waived()) {
         n.skipped += 1;
         let _ = writeln!(
             out,

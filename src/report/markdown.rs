@@ -146,7 +146,7 @@ fn document(out: &mut String, d: &DocumentReport) {
 }
 
 fn finding(out: &mut String, f: &Finding) {
-    let sev = match (f.severity, f.waiver.is_some()) {
+    let sev = match (f.severity, f.is_waived()) {
         (_, true) => format!("~~{}~~ waived", f.severity),
         (Level::Deny, false) => "**deny**".into(),
         (l, false) => l.to_string(),
@@ -241,7 +241,8 @@ fn finding(out: &mut String, f: &Finding) {
         }
     }
     if let Some(w) = &f.waiver {
-        let mut line = format!("waived by {}: {}", code(&w.id), md(&w.reason));
+        let label = if f.is_waived() { "waived by" } else { "waiver" };
+        let mut line = format!("{label} {}: {}", code(&w.id), md(&w.reason));
         if let Some(a) = &w.approved_by {
             let _ = write!(line, "; approved by {}", md(a));
         }

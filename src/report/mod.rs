@@ -400,6 +400,15 @@ impl Report {
     }
 }
 
+impl Finding {
+    /// The finding is covered by a waiver (and so does not count). Findings about a waiver
+    /// itself (`waiver-expired`, ...) also carry the waiver, as their subject, and are not
+    /// waived.
+    pub fn is_waived(&self) -> bool {
+        self.waiver.is_some() && !self.code.is_waiver_lifecycle()
+    }
+}
+
 /// Severity order for sorting: deny first.
 pub fn severity_rank(l: Level) -> u8 {
     match l {

@@ -339,7 +339,7 @@ fn result(f: &Finding, source: &str, rules: &[String]) -> Value {
         "partialFingerprints".into(),
         json!({ "bomvetFinding/v1": fingerprint(f, source) }),
     );
-    if let Some(w) = &f.waiver {
+    if let Some(w) = f.waiver.as_ref().filter(|_| f.is_waived()) {
         let mut props = Map::new();
         props.insert("waiver".into(), w.id.clone().into());
         if let Some(a) = &w.approved_by {
@@ -395,6 +395,9 @@ fn result(f: &Finding, source: &str, rules: &[String]) -> Value {
     }
     if !f.roots.is_empty() {
         props.insert("roots".into(), json!(f.roots));
+    }
+    if let Some(w) = f.waiver.as_ref().filter(|_| !f.is_waived()) {
+        props.insert("waiver".into(), json!(w));
     }
     props.insert("tags".into(), json!(["sbom", code]));
     r.insert("properties".into(), Value::Object(props));

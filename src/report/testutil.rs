@@ -80,6 +80,10 @@ pub fn report(documents: Vec<DocumentReport>) -> Report {
             levels: BTreeMap::new(),
             enforce: None,
             countries_of_concern: Vec::new(),
+            designations: BTreeMap::new(),
+            unresolved: None,
+            waivers: Vec::new(),
+            waivers_checked_on: None,
         },
         summary: RunSummary {
             documents: documents.len(),
