@@ -16,6 +16,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit SBOMs: attribute every component to a vendor and country, find every path to a
@@ -132,6 +134,30 @@ pub enum AuditFormat {
     Table,
     /// Versioned JSON (schemas/report.schema.json).
     Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps).
+    Junit,
+    /// Markdown summary for a pull-request comment or a procurement memo.
+    Markdown,
+    /// CSV, one row per component, for spreadsheets.
+    Csv,
+    /// Self-contained HTML evidence report.
+    Html,
+}
+
+impl AuditFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            AuditFormat::Table => "table",
+            AuditFormat::Json => "json",
+            AuditFormat::Sarif => "sarif",
+            AuditFormat::Junit => "junit",
+            AuditFormat::Markdown => "markdown",
+            AuditFormat::Csv => "csv",
+            AuditFormat::Html => "html",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -139,13 +165,22 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
-    pub format: AuditFormat,
+    /// Output format (default: table). Repeatable: `--format sarif --output a.sarif --format
+    /// table` writes SARIF to a.sarif and the table to stdout; at most one format goes to stdout.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<AuditFormat>,
 
-    /// Write the report to FILE instead of stdout.
+    /// Write the report to FILE instead of stdout. With several `--format`s, each `--output`
+    /// applies to the `--format` just before it.
     #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
+
+    /// Command-line positions of each `--format` and `--output` (filled by [`parse`], which
+    /// pairs them; empty when the arguments were built another way).
+    #[arg(skip)]
+    pub format_positions: Vec<usize>,
+    #[arg(skip)]
+    pub output_positions: Vec<usize>,
 
     /// Policy file (default: ./bomvet.toml when it exists, else the built-in defaults).
     #[arg(long, value_name = "FILE")]
@@ -334,6 +369,25 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     crate::registry::utc::parse_duration_ms(s)
         .map(Duration::from_millis)
         .ok_or_else(|| format!("{s:?} is not a duration (examples: 500ms, 10s, 2m)"))
+}
+
+/// Parse the process's command line (exits with clap's message on a usage error), recording
+/// where each `audit --format` and `--output` appeared so that they can be paired.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let (Command::Audit(a), Some(("audit", m))) = (&mut cli.command, matches.subcommand()) {
+        a.format_positions = m
+            .indices_of("format")
+            .map(|i| i.collect())
+            .unwrap_or_default();
+        a.output_positions = m
+            .indices_of("output")
+            .map(|i| i.collect())
+            .unwrap_or_default();
+    }
+    cli
 }
 
 /// Parse `123`, `64K`, `512M`, `4G` (binary multiples).

@@ -56,6 +56,7 @@ pub struct Auditor<'r> {
     policy: &'r Policy,
     concern: FxHashSet<String>,
     today: Day,
+    inventory: bool,
 }
 
 /// A finding before exposure is known.
@@ -95,7 +96,15 @@ impl<'r> Auditor<'r> {
             policy,
             concern: policy.concern_countries(registry).into_iter().collect(),
             today,
+            inventory: false,
         }
+    }
+
+    /// Also list every component with its attribution in [`DocumentReport::inventory`] (for
+    /// outputs that show components, not only findings). Off by default: it costs memory.
+    pub fn with_inventory(mut self, on: bool) -> Self {
+        self.inventory = on;
+        self
     }
 
     /// Audit one document.
@@ -111,11 +120,15 @@ impl<'r> Auditor<'r> {
         };
         let mut pending: Vec<Pending> = Vec::new();
         let mut unresolved = 0usize;
+        let mut inventory = Vec::new();
 
         for (i, c) in doc.components.iter().enumerate() {
             let id = i as CompId;
             let counted = !c.is_metadata && !c.is_pedigree;
             let attr: Attribution = self.resolver.attribute(c);
+            if self.inventory {
+                inventory.push(self.inventory_entry(c, &attr));
+            }
             if counted {
                 if let Some(co) = &attr.country {
                     *summary.countries.entry(co.country.clone()).or_default() += 1;
@@ -329,7 +342,67 @@ impl<'r> Auditor<'r> {
             findings,
             summary,
             ingest_warnings,
+            submission: None,
+            inventory,
         })
+    }
+
+    fn inventory_entry(
+        &self,
+        c: &crate::sbom::Component,
+        attr: &Attribution,
+    ) -> report::InventoryEntry {
+        let reg = self.registry;
+        let best = attr.candidates.first();
+        let vendor = best.map(|m| reg.vendor(m.vendor));
+        let attribution = if best.is_some() {
+            "attributed"
+        } else if attr.has_vendor_fields {
+            "unresolved"
+        } else {
+            "no-vendor-info"
+        };
+        report::InventoryEntry {
+            bom_ref: c.bom_ref.clone(),
+            name: c.name.clone(),
+            version: c.version.clone(),
+            purl: c.purl.clone(),
+            role: if c.is_metadata {
+                Some("metadata".into())
+            } else if c.is_pedigree {
+                Some("pedigree".into())
+            } else {
+                None
+            },
+            attribution: attribution.into(),
+            vendor: vendor.map(|v| VendorRef {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                country: Some(v.hq_country.clone()),
+            }),
+            entity: best
+                .and_then(|m| m.entity)
+                .map(|e| reg.entity(e).name.clone()),
+            country: attr.country.as_ref().map(|co| co.country.clone()),
+            country_basis: attr.country.as_ref().map(|co| wire(&co.basis)),
+            designations: vendor
+                .map(|v| {
+                    v.designations
+                        .iter()
+                        .map(|vd| reg.designation(vd.designation).id.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            confidence: best.map(|m| wire(&m.confidence)),
+            evidence: best
+                .map(|m| {
+                    condense(&m.evidence)
+                        .into_iter()
+                        .map(evidence_entry)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
     }
 
     /// Which of `vendor`'s designations reach the match, and what that makes the finding.
@@ -582,13 +655,7 @@ impl<'r> Auditor<'r> {
             .map(|m| {
                 condense(&m.evidence)
                     .into_iter()
-                    .map(|e| EvidenceEntry {
-                        field: e.field.clone(),
-                        value: e.value.clone(),
-                        rule: e.rule.clone(),
-                        confidence: wire(&e.confidence),
-                        status: e.status.as_str().to_string(),
-                    })
+                    .map(evidence_entry)
                     .collect()
             })
             .unwrap_or_default();
@@ -807,6 +874,16 @@ fn rank(e: &Evidence) -> (bool, Confidence, bool) {
         e.confidence,
         rule_value.eq_ignore_ascii_case(&e.value),
     )
+}
+
+fn evidence_entry(e: &Evidence) -> EvidenceEntry {
+    EvidenceEntry {
+        field: e.field.clone(),
+        value: e.value.clone(),
+        rule: e.rule.clone(),
+        confidence: wire(&e.confidence),
+        status: e.status.as_str().to_string(),
+    }
 }
 
 fn citation(d: &Designation, vd: &VendorDesignation) -> Citation {

@@ -5,9 +5,17 @@
 //! [`crate::resolve`], [`crate::exposure`] and [`crate::registry`]. Renderers in the submodules
 //! are pure functions of a [`Report`]; the exit status is computed from it too.
 
+pub mod csv;
+pub mod escape;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod schema;
 pub mod table;
+#[cfg(test)]
+mod testutil;
 
 use std::collections::BTreeMap;
 
@@ -148,6 +156,63 @@ pub struct DocumentReport {
     /// Ingestion warnings (odd but readable input), counted by code.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub ingest_warnings: BTreeMap<String, usize>,
+    /// Who submitted the document and for which product, when a submission manifest says so;
+    /// the HTML report groups documents by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submission: Option<Submission>,
+    /// Every component with its attribution, in document order. Filled only when an output
+    /// that lists components (`csv`, `html`) is requested; absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inventory: Vec<InventoryEntry>,
+}
+
+/// The submitting vendor and product of a document (from a submission manifest).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+pub struct Submission {
+    pub vendor: String,
+    pub product: String,
+}
+
+/// One component of a document and what the registry says about it, whether or not it raised
+/// a finding. Verdicts are not repeated here: they are the findings whose `component.ref` is
+/// this entry's `ref`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct InventoryEntry {
+    #[serde(rename = "ref")]
+    pub bom_ref: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+    /// `metadata` for the document's own subject, `pedigree` for an ancestor listed in a
+    /// pedigree; absent for ordinary components (the ones counted in `components`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// `attributed` (a registry vendor matched), `unresolved` (vendor fields that match no
+    /// registry vendor) or `no-vendor-info`.
+    pub attribution: String,
+    /// The best-supported registry vendor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<VendorRef>,
+    /// The registry legal entity the evidence names, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// Country of origin used (ISO code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `declared`, `registry-hq`, `registry-parent` or `entity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_basis: Option<String>,
+    /// Ids of every designation the registry lists for the vendor (enforced or not).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub designations: Vec<String>,
+    /// Overall confidence of the attribution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<String>,
+    /// The evidence for the vendor, one item per field, value and kind of identifier.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceEntry>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -367,6 +432,15 @@ impl Report {
         } else {
             Status::Ok
         }
+    }
+}
+
+impl Finding {
+    /// The finding is covered by a waiver (and so does not count). Findings about a waiver
+    /// itself (`waiver-expired`, ...) also carry the waiver, as their subject, and are not
+    /// waived.
+    pub fn is_waived(&self) -> bool {
+        self.waiver.is_some() && !self.code.is_waiver_lifecycle()
     }
 }
 
