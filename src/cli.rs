@@ -1,6 +1,7 @@
 //! The command line, as clap derive types. Doc comments are the help text.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -15,6 +16,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit SBOMs: attribute every component to a vendor and country, find every path to a
@@ -25,6 +28,19 @@ pub enum Command {
     Inspect(InspectArgs),
     /// List, show, check and export the vendor registry bomvet matches against.
     Registry(RegistryArgs),
+    /// Write a commented starter policy file (bomvet.toml) with every key explained.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the policy.
+    #[arg(long, short, value_name = "FILE", default_value = "bomvet.toml")]
+    pub output: PathBuf,
+
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options shared by every command that reads SBOMs.
@@ -42,6 +58,50 @@ pub struct ReadArgs {
     /// Largest input accepted, in bytes (after decompression). Accepts K, M, G suffixes.
     #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
     pub max_size: u64,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// Network limits: `registry update` and inputs given as `http(s)://` URLs.
+#[derive(Debug, Clone, Args)]
+pub struct NetArgs {
+    /// Forbid every network access; an input given as a URL is then an error.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Connect timeout (e.g. 500ms, 10s).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub connect_timeout: Duration,
+
+    /// Timeout of a whole download attempt, body included (e.g. 60s, 2m).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// Largest download accepted, in bytes. Accepts K, M, G suffixes.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_download: u64,
+
+    /// Retries after a connection error or a 5xx answer (never after a 4xx or a timeout).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+
+    /// Delay before the first retry, doubled for each further one.
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration)]
+    pub retry_delay: Duration,
+}
+
+impl NetArgs {
+    pub fn fetch_options(&self) -> crate::net::FetchOptions {
+        crate::net::FetchOptions {
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            max_bytes: self.max_download,
+            retries: self.retries,
+            retry_delay: self.retry_delay,
+            offline: self.offline,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,6 +134,30 @@ pub enum AuditFormat {
     Table,
     /// Versioned JSON (schemas/report.schema.json).
     Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps).
+    Junit,
+    /// Markdown summary for a pull-request comment or a procurement memo.
+    Markdown,
+    /// CSV, one row per component, for spreadsheets.
+    Csv,
+    /// Self-contained HTML evidence report.
+    Html,
+}
+
+impl AuditFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            AuditFormat::Table => "table",
+            AuditFormat::Json => "json",
+            AuditFormat::Sarif => "sarif",
+            AuditFormat::Junit => "junit",
+            AuditFormat::Markdown => "markdown",
+            AuditFormat::Csv => "csv",
+            AuditFormat::Html => "html",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -81,21 +165,34 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
-    pub format: AuditFormat,
+    /// Output format (default: table). Repeatable: `--format sarif --output a.sarif --format
+    /// table` writes SARIF to a.sarif and the table to stdout; at most one format goes to stdout.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<AuditFormat>,
 
-    /// Write the report to FILE instead of stdout.
+    /// Write the report to FILE instead of stdout. With several `--format`s, each `--output`
+    /// applies to the `--format` just before it.
     #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
+
+    /// Command-line positions of each `--format` and `--output` (filled by [`parse`], which
+    /// pairs them; empty when the arguments were built another way).
+    #[arg(skip)]
+    pub format_positions: Vec<usize>,
+    #[arg(skip)]
+    pub output_positions: Vec<usize>,
 
     /// Policy file (default: ./bomvet.toml when it exists, else the built-in defaults).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
-    /// Use the registry in DIR instead of the one built into bomvet.
+    /// Use the registry in DIR instead of the one built into bomvet (or the installed bundle).
     #[arg(long, value_name = "DIR")]
     pub registry: Option<PathBuf>,
+
+    /// Merge the overlay in DIR over the registry (repeatable; after `[registry] overlays`).
+    #[arg(long = "registry-overlay", value_name = "DIR")]
+    pub registry_overlay: Vec<PathBuf>,
 
     /// Declared use context of the audited systems (Section 889 purposes); repeatable:
     /// public-safety, government-facility-security, critical-infrastructure-surveillance,
@@ -118,14 +215,31 @@ pub struct AuditArgs {
     /// Documents audited in parallel (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+
+    /// The day waivers are checked against, YYYY-MM-DD (default: today, UTC). For tests.
+    #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
+    pub today: Option<crate::policy::date::Day>,
+}
+
+fn parse_day(s: &str) -> Result<crate::policy::date::Day, String> {
+    crate::policy::date::Day::parse(s)
 }
 
 /// `bomvet registry ...`.
 #[derive(Debug, Args)]
 pub struct RegistryArgs {
-    /// Use the registry in DIR instead of the one built into bomvet.
+    /// Use the registry in DIR instead of the one built into bomvet (or the installed bundle).
     #[arg(long, global = true, value_name = "DIR")]
     pub registry: Option<PathBuf>,
+
+    /// Merge the overlay in DIR over the registry (repeatable; after `[registry] overlays`).
+    #[arg(long = "registry-overlay", global = true, value_name = "DIR")]
+    pub registry_overlay: Vec<PathBuf>,
+
+    /// Policy file whose `[registry]` table gives the update URL, public key, overlays and
+    /// maximum age (default: ./bomvet.toml when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: RegistryCommand,
@@ -173,6 +287,72 @@ pub enum RegistryCommand {
         #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
         format: InspectFormat,
     },
+    /// Write a new Ed25519 key pair in minisign format: PREFIX.key (secret, unencrypted) and
+    /// PREFIX.pub (public).
+    Keygen {
+        /// Path prefix of the two files.
+        #[arg(long, short, value_name = "PREFIX")]
+        output: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Lint a registry directory and write it as one signed bundle file.
+    Bundle {
+        /// The registry directory.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Secret key (minisign format, unencrypted).
+        #[arg(long, value_name = "FILE", required_unless_present = "unsigned")]
+        key: Option<PathBuf>,
+        /// Write the unsigned payload only, to sign with `minisign -S` and assemble by hand
+        /// (docs/registry-updates.md).
+        #[arg(long, conflicts_with = "key")]
+        unsigned: bool,
+        /// The bundle file to write.
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+        /// Serial of the bundle (default: the registry's own serial).
+        #[arg(long, value_name = "N")]
+        serial: Option<u64>,
+        /// Expiry: a duration from now (180d, 12h) or a UTC date (2027-06-01 or
+        /// 2027-06-01T00:00:00Z).
+        #[arg(long, value_name = "WHEN", default_value = "180d")]
+        expires: String,
+    },
+    /// Check a bundle's signature, digest and registry without installing it.
+    Verify {
+        /// The bundle file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Public key (default: `[registry] pubkey` of the policy file).
+        #[arg(long, value_name = "FILE")]
+        pubkey: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+        format: InspectFormat,
+    },
+    /// Download a signed bundle, verify it and install it in the user cache directory
+    /// (BOMVET_CACHE_DIR overrides it).
+    Update {
+        /// Where the bundle is served (default: `[registry] url`).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Public key the bundle must be signed with (default: `[registry] pubkey`).
+        #[arg(long, value_name = "FILE")]
+        pubkey: Option<PathBuf>,
+        /// Accept a bundle with a lower serial than the installed one, or an expired one.
+        #[arg(long)]
+        allow_downgrade: bool,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Show every registry layer in use with version, serial, digest, source, age and expiry.
+    Status {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+        format: InspectFormat,
+    },
     /// Export the whole registry, with its version and digest, as one JSON document.
     Export {
         /// Output format.
@@ -182,6 +362,32 @@ pub enum RegistryCommand {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+/// Parse `250ms`, `10s`, `2m`, `1h`, `1d`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    crate::registry::utc::parse_duration_ms(s)
+        .map(Duration::from_millis)
+        .ok_or_else(|| format!("{s:?} is not a duration (examples: 500ms, 10s, 2m)"))
+}
+
+/// Parse the process's command line (exits with clap's message on a usage error), recording
+/// where each `audit --format` and `--output` appeared so that they can be paired.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let (Command::Audit(a), Some(("audit", m))) = (&mut cli.command, matches.subcommand()) {
+        a.format_positions = m
+            .indices_of("format")
+            .map(|i| i.collect())
+            .unwrap_or_default();
+        a.output_positions = m
+            .indices_of("output")
+            .map(|i| i.collect())
+            .unwrap_or_default();
+    }
+    cli
 }
 
 /// Parse `123`, `64K`, `512M`, `4G` (binary multiples).

@@ -1,9 +1,10 @@
-//! Command-line inputs: files, directories (recursive), `-` for stdin. Expands them into an
-//! ordered list of documents to read and reads each one, keeping failures per input so that
-//! one bad file never stops a batch.
+//! Command-line inputs: files, directories (recursive), `-` for stdin, `http(s)://` URLs.
+//! Expands them into an ordered list of documents to read and reads each one, keeping failures
+//! per input so that one bad file (or one failed download) never stops a batch.
 
 use std::path::{Path, PathBuf};
 
+use crate::net::{self, FetchOptions};
 use crate::sbom::{self, Document, IngestError, ReadOptions};
 
 /// One document to read.
@@ -22,6 +23,8 @@ pub struct InputSpec {
 pub enum InputKind {
     Path(PathBuf),
     Stdin,
+    /// Downloaded with [`net::fetch`]; the format is still detected from the content.
+    Url(String),
 }
 
 /// A failure to read one input.
@@ -53,6 +56,14 @@ pub fn expand(inputs: &[String]) -> Vec<InputSpec> {
             out.push(InputSpec {
                 source: "-".into(),
                 kind: InputKind::Stdin,
+                from_dir: false,
+            });
+            continue;
+        }
+        if net::is_url(i) {
+            out.push(InputSpec {
+                source: i.clone(),
+                kind: InputKind::Url(i.clone()),
                 from_dir: false,
             });
             continue;
@@ -98,11 +109,27 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Read one input.
+/// Read one input (URLs with the default network limits).
 pub fn read(spec: &InputSpec, opts: &ReadOptions) -> ReadOutcome {
+    read_with(spec, opts, &FetchOptions::default())
+}
+
+/// Read one input; URLs are downloaded with `fetch`'s limits (`offline` makes them errors).
+pub fn read_with(spec: &InputSpec, opts: &ReadOptions, fetch: &FetchOptions) -> ReadOutcome {
     let result = match &spec.kind {
         InputKind::Stdin => sbom::read_reader(std::io::stdin().lock(), &spec.source, opts),
         InputKind::Path(p) => sbom::read_path(p, &spec.source, opts),
+        InputKind::Url(u) => match net::fetch(u, None, fetch, None) {
+            Ok(net::Fetched::Body { bytes, .. }) => sbom::read_bytes(&spec.source, &bytes, opts),
+            Ok(net::Fetched::NotModified) => Err(IngestError::Fetch {
+                kind: "http-status",
+                message: format!("{u}: unexpected 304 Not Modified"),
+            }),
+            Err(e) => Err(IngestError::Fetch {
+                kind: e.kind(),
+                message: e.to_string(),
+            }),
+        },
     };
     match result {
         Ok(doc) => ReadOutcome::Read(Box::new(doc)),

@@ -4,6 +4,7 @@
 //! - [`sbom`]: ingestion — any supported SBOM format into one format-neutral [`sbom::Document`];
 //! - [`registry`]: the curated vendor registry (embedded, or `--registry DIR`) and its index;
 //! - [`inputs`]: command-line inputs (files, directories, stdin) into documents, per-input errors;
+//! - [`net`]: the HTTP client (registry updates, SBOMs given as URLs);
 //! - [`commands`]: one function per subcommand, returning data and an exit status; never exits.
 //!
 //! `main.rs` is a thin clap front end over this library.
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod exposure;
 pub mod inputs;
+pub mod net;
 pub mod output;
 pub mod policy;
 pub mod registry;

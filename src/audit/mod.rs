@@ -20,6 +20,8 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::exposure::{Analysis, Exposure};
+use crate::policy::date::Day;
+use crate::policy::waiver::{self, Subject, Waiver};
 use crate::policy::{Code, Level, Policy};
 use crate::registry::index::{Confidence, Index};
 use crate::registry::model::{
@@ -27,7 +29,7 @@ use crate::registry::model::{
 };
 use crate::report::{
     self, Citation, ComponentRef, CountryInfo, DocumentReport, DocumentSummary, EvidenceEntry,
-    Finding, NamedRef, OemRef, VendorRef,
+    Finding, NamedRef, OemRef, VendorRef, WaiverRef,
 };
 use crate::resolve::{Attribution, Evidence, Resolver, VendorMatch};
 use crate::sbom::{CompId, Document};
@@ -53,6 +55,8 @@ pub struct Auditor<'r> {
     resolver: Resolver<'r>,
     policy: &'r Policy,
     concern: FxHashSet<String>,
+    today: Day,
+    inventory: bool,
 }
 
 /// A finding before exposure is known.
@@ -84,13 +88,23 @@ fn wire<T: Serialize>(v: &T) -> String {
 }
 
 impl<'r> Auditor<'r> {
-    pub fn new(registry: &'r Registry, index: &'r Index, policy: &'r Policy) -> Self {
+    /// `today` decides which waivers have expired (the library never reads the clock).
+    pub fn new(registry: &'r Registry, index: &'r Index, policy: &'r Policy, today: Day) -> Self {
         Auditor {
             registry,
             resolver: Resolver::new(registry, index),
             policy,
             concern: policy.concern_countries(registry).into_iter().collect(),
+            today,
+            inventory: false,
         }
+    }
+
+    /// Also list every component with its attribution in [`DocumentReport::inventory`] (for
+    /// outputs that show components, not only findings). Off by default: it costs memory.
+    pub fn with_inventory(mut self, on: bool) -> Self {
+        self.inventory = on;
+        self
     }
 
     /// Audit one document.
@@ -106,11 +120,15 @@ impl<'r> Auditor<'r> {
         };
         let mut pending: Vec<Pending> = Vec::new();
         let mut unresolved = 0usize;
+        let mut inventory = Vec::new();
 
         for (i, c) in doc.components.iter().enumerate() {
             let id = i as CompId;
             let counted = !c.is_metadata && !c.is_pedigree;
             let attr: Attribution = self.resolver.attribute(c);
+            if self.inventory {
+                inventory.push(self.inventory_entry(c, &attr));
+            }
             if counted {
                 if let Some(co) = &attr.country {
                     *summary.countries.entry(co.country.clone()).or_default() += 1;
@@ -239,15 +257,19 @@ impl<'r> Auditor<'r> {
             }
         }
         if unresolved > 0 {
-            let level = self.policy.level(Code::UnknownVendor);
+            let (level, limit) = self.policy.unknown_vendor_level(unresolved, components);
             if level != Level::Allow {
                 let share = unresolved as f64 * 100.0 / components as f64;
+                let mut message = format!(
+                    "{unresolved} of {components} components ({share:.1}%) name a vendor that matches no registry entry"
+                );
+                if let Some(l) = limit {
+                    message.push_str(&format!("; the policy allows at most {}", l.describe()));
+                }
                 findings.push(Finding {
                     code: Code::UnknownVendor,
                     severity: level,
-                    message: format!(
-                        "{unresolved} of {components} components ({share:.1}%) name a vendor that matches no registry entry"
-                    ),
+                    message,
                     vendor: None,
                     designations: Vec::new(),
                     citations: Vec::new(),
@@ -283,7 +305,16 @@ impl<'r> Auditor<'r> {
                     b.vendor.as_ref().map(|v| v.id.as_str()),
                 ))
         });
+        for f in &mut findings {
+            if let Some(i) = waiver::covering(&self.policy.waivers, &subject(f), self.today) {
+                f.waiver = self.policy.waivers.get(i).map(waiver_ref);
+            }
+        }
         for f in &findings {
+            if f.waiver.is_some() {
+                summary.waived += 1;
+                continue;
+            }
             match f.severity {
                 Level::Deny => summary.deny += 1,
                 Level::Warn => summary.warn += 1,
@@ -312,7 +343,67 @@ impl<'r> Auditor<'r> {
             findings,
             summary,
             ingest_warnings,
+            submission: None,
+            inventory,
         })
+    }
+
+    fn inventory_entry(
+        &self,
+        c: &crate::sbom::Component,
+        attr: &Attribution,
+    ) -> report::InventoryEntry {
+        let reg = self.registry;
+        let best = attr.candidates.first();
+        let vendor = best.map(|m| reg.vendor(m.vendor));
+        let attribution = if best.is_some() {
+            "attributed"
+        } else if attr.has_vendor_fields {
+            "unresolved"
+        } else {
+            "no-vendor-info"
+        };
+        report::InventoryEntry {
+            bom_ref: c.bom_ref.clone(),
+            name: c.name.clone(),
+            version: c.version.clone(),
+            purl: c.purl.clone(),
+            role: if c.is_metadata {
+                Some("metadata".into())
+            } else if c.is_pedigree {
+                Some("pedigree".into())
+            } else {
+                None
+            },
+            attribution: attribution.into(),
+            vendor: vendor.map(|v| VendorRef {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                country: Some(v.hq_country.clone()),
+            }),
+            entity: best
+                .and_then(|m| m.entity)
+                .map(|e| reg.entity(e).name.clone()),
+            country: attr.country.as_ref().map(|co| co.country.clone()),
+            country_basis: attr.country.as_ref().map(|co| wire(&co.basis)),
+            designations: vendor
+                .map(|v| {
+                    v.designations
+                        .iter()
+                        .map(|vd| reg.designation(vd.designation).id.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            confidence: best.map(|m| wire(&m.confidence)),
+            evidence: best
+                .map(|m| {
+                    condense(&m.evidence)
+                        .into_iter()
+                        .map(evidence_entry)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
     }
 
     /// Which of `vendor`'s designations reach the match, and what that makes the finding.
@@ -489,7 +580,17 @@ impl<'r> Auditor<'r> {
             PendingKind::BannedOem => Code::BannedEmbedded,
             PendingKind::Fixed(c) => c,
         };
-        let level = self.policy.level(code);
+        let vendor = p.vendor.map(|v| reg.vendor(v));
+        let designation_ids: Vec<String> = vendor
+            .map(|v| {
+                p.designations
+                    .iter()
+                    .filter_map(|(vi, _)| v.designations.get(*vi))
+                    .map(|vd| reg.designation(vd.designation).id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let level = self.policy.finding_level(code, &designation_ids);
         if level == Level::Allow {
             return None;
         }
@@ -506,7 +607,6 @@ impl<'r> Auditor<'r> {
             .map(|id| doc.component(*id).bom_ref.clone())
             .map(String::from)
             .collect();
-        let vendor = p.vendor.map(|v| reg.vendor(v));
         let m = p.matched.as_ref();
         let vendor_ref = vendor.map(|v| VendorRef {
             id: v.id.clone(),
@@ -519,13 +619,13 @@ impl<'r> Auditor<'r> {
         });
         let mut sources: BTreeSet<String> = BTreeSet::new();
         let mut citations = Vec::new();
-        let mut designation_ids = Vec::new();
         if let Some(v) = vendor {
             sources.extend(v.provenance.sources.iter().cloned());
             for (vi, _) in &p.designations {
-                let vd = &v.designations[*vi];
+                let Some(vd) = v.designations.get(*vi) else {
+                    continue;
+                };
                 let d = reg.designation(vd.designation);
-                designation_ids.push(d.id.clone());
                 sources.extend(vd.provenance.sources.iter().cloned());
                 citations.push(citation(d, vd));
             }
@@ -557,13 +657,7 @@ impl<'r> Auditor<'r> {
             .map(|m| {
                 condense(&m.evidence)
                     .into_iter()
-                    .map(|e| EvidenceEntry {
-                        field: e.field.clone(),
-                        value: e.value.clone(),
-                        rule: e.rule.clone(),
-                        confidence: wire(&e.confidence),
-                        status: e.status.as_str().to_string(),
-                    })
+                    .map(evidence_entry)
                     .collect()
             })
             .unwrap_or_default();
@@ -616,6 +710,7 @@ impl<'r> Auditor<'r> {
                 p.country.as_ref().map(|c| c.reason.as_str()).unwrap_or("")
             ),
             Code::UnknownVendor => format!("{label} names an unknown vendor"),
+            Code::WaiverExpired | Code::WaiverExpiring | Code::WaiverUnused => String::new(),
         };
         Some(Finding {
             code,
@@ -652,6 +747,84 @@ impl<'r> Auditor<'r> {
             waiver: None,
         })
     }
+}
+
+/// What waivers are matched against in a finding.
+pub fn subject(f: &Finding) -> Subject<'_> {
+    let c = f.component.as_ref();
+    Subject {
+        code: Some(f.code),
+        vendor: f.vendor.as_ref().map(|v| v.id.as_str()),
+        name: c.map(|c| c.name.as_str()),
+        version: c.and_then(|c| c.version.as_deref()),
+        purl: c.and_then(|c| c.purl.as_deref()),
+        bom_ref: c.map(|c| c.bom_ref.as_str()),
+    }
+}
+
+/// A waiver as reports show it.
+pub fn waiver_ref(w: &Waiver) -> WaiverRef {
+    WaiverRef {
+        id: w.id.clone(),
+        reason: w.reason.clone(),
+        approved_by: w.approved_by.clone(),
+        ticket: w.ticket.clone(),
+        expires: w.expires.map(|d| d.to_string()),
+        location: Some(w.location.clone()),
+    }
+}
+
+/// The findings about the policy's waivers for a whole run (`Report.policy_findings`):
+/// `waiver-expired`, `waiver-expiring`, `waiver-unused`, at the policy's levels (`allow` drops
+/// them). Usage is collected from the documents' findings after they were audited (in
+/// parallel); `complete` says whether every input was audited.
+pub fn waiver_findings(
+    policy: &Policy,
+    documents: &[DocumentReport],
+    today: Day,
+    complete: bool,
+) -> Vec<Finding> {
+    let used: BTreeSet<String> = documents
+        .iter()
+        .flat_map(|d| d.findings.iter())
+        .filter_map(|f| f.waiver.as_ref().map(|w| w.id.clone()))
+        .collect();
+    let mut out = Vec::new();
+    for l in waiver::lifecycle(&policy.waivers, &used, today, complete) {
+        let level = policy.level(l.code);
+        let Some(w) = policy.waivers.get(l.waiver) else {
+            continue;
+        };
+        if level == Level::Allow {
+            continue;
+        }
+        out.push(Finding {
+            code: l.code,
+            severity: level,
+            message: l.message,
+            vendor: None,
+            designations: Vec::new(),
+            citations: Vec::new(),
+            component: None,
+            exposure: None,
+            path: Vec::new(),
+            path_edges: Vec::new(),
+            paths: None,
+            roots: Vec::new(),
+            evidence: Vec::new(),
+            confidence: None,
+            product: None,
+            entity: None,
+            oem: None,
+            country: None,
+            other_vendors: Vec::new(),
+            sources: Vec::new(),
+            waiver: Some(waiver_ref(w)),
+        });
+    }
+    // Deny first, then file order (a stable sort keeps it within a level).
+    out.sort_by_key(|f| report::severity_rank(f.severity));
+    out
 }
 
 /// Products named by confirmed evidence of at least medium confidence (a keyword in a
@@ -704,6 +877,16 @@ fn rank(e: &Evidence) -> (bool, Confidence, bool) {
         e.confidence,
         rule_value.eq_ignore_ascii_case(&e.value),
     )
+}
+
+fn evidence_entry(e: &Evidence) -> EvidenceEntry {
+    EvidenceEntry {
+        field: e.field.clone(),
+        value: e.value.clone(),
+        rule: e.rule.clone(),
+        confidence: wire(&e.confidence),
+        status: e.status.as_str().to_string(),
+    }
 }
 
 fn citation(d: &Designation, vd: &VendorDesignation) -> Citation {

@@ -48,9 +48,13 @@ fn enforced(id: &str) -> Located<String> {
 
 fn audit_with(policy: &Policy, d: &Document) -> DocumentReport {
     let reg = fixture();
-    Auditor::new(reg, reg.index(), policy)
+    Auditor::new(reg, reg.index(), policy, today())
         .audit(d)
         .expect("audit")
+}
+
+fn today() -> Day {
+    Day::parse("2025-06-01").expect("a date")
 }
 
 fn audit(d: &Document) -> DocumentReport {
@@ -214,7 +218,9 @@ fn a_document_without_components_cannot_pass() {
     let d = read_text("empty.cdx.json", text, &ReadOptions::default(), 0).unwrap();
     let reg = fixture();
     let p = Policy::default();
-    let err = Auditor::new(reg, reg.index(), &p).audit(&d).unwrap_err();
+    let err = Auditor::new(reg, reg.index(), &p, today())
+        .audit(&d)
+        .unwrap_err();
     assert_eq!(err.kind(), "no-components");
 }
 
@@ -232,4 +238,53 @@ fn findings_are_sorted_deny_first() {
     sorted.sort();
     assert_eq!(ranks, sorted);
     assert_eq!(r.findings[0].severity, Level::Deny);
+}
+
+#[test]
+fn a_waived_ban_keeps_its_severity_but_counts_as_waived_and_passes() {
+    let d = doc(
+        r#"{"bom-ref": "direct", "type": "application", "name": "kav", "version": "21.3", "cpe": "cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*"}"#,
+        PLAIN_INNER,
+    );
+    let p = Policy::parse(
+        "[[waivers]]\nref = \"direct\"\ncode = \"banned-vendor\"\nreason = \"accepted\"\n",
+        "bomvet.toml",
+    )
+    .expect("policy");
+    let r = audit_with(&p, &d);
+    let f = finding(&r, "direct");
+    assert_eq!(f[0].severity, Level::Deny);
+    assert_eq!(
+        f[0].waiver.as_ref().map(|w| w.id.as_str()),
+        Some("waiver-1")
+    );
+    assert_eq!(r.summary.deny, 0);
+    assert_eq!(r.summary.waived, 1);
+    assert_eq!(r.summary.verdict, "pass");
+    // Usage is read back from the findings: the waiver was used, so no lifecycle finding.
+    let lifecycle = waiver_findings(&p, std::slice::from_ref(&r), today(), true);
+    assert!(lifecycle.is_empty(), "{lifecycle:#?}");
+}
+
+#[test]
+fn an_expired_waiver_does_not_waive_and_is_reported() {
+    let d = doc(
+        r#"{"bom-ref": "direct", "type": "application", "name": "kav", "cpe": "cpe:2.3:a:kaspersky:anti-virus:21.3:*:*:*:*:*:*:*"}"#,
+        PLAIN_INNER,
+    );
+    let p = Policy::parse(
+        "[[waivers]]\nvendor = \"kaspersky\"\nreason = \"accepted\"\nexpires = 2025-05-31\n",
+        "bomvet.toml",
+    )
+    .expect("policy");
+    let r = audit_with(&p, &d);
+    assert!(finding(&r, "direct")[0].waiver.is_none());
+    assert_eq!(r.summary.verdict, "fail");
+    let lifecycle = waiver_findings(&p, std::slice::from_ref(&r), today(), true);
+    let codes: Vec<Code> = lifecycle.iter().map(|f| f.code).collect();
+    assert_eq!(codes, vec![Code::WaiverExpired]);
+    assert_eq!(
+        lifecycle[0].waiver.as_ref().map(|w| w.id.as_str()),
+        Some("waiver-1")
+    );
 }

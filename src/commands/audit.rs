@@ -5,17 +5,19 @@
 //! cannot be used stops the run before any input is read (exit 2); an input that cannot be read
 //! or audited is an error entry in the report while the others are still audited.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Outcome, Status};
-use crate::audit::Auditor;
+use crate::audit::{self, Auditor};
 use crate::cli::{AuditArgs, AuditFormat};
 use crate::inputs::{self, InputSpec, ReadOutcome};
+use crate::policy::date::Day;
 use crate::policy::{self, Code, Level, Policy, PolicyError, DEFAULT_POLICY_FILE};
 use crate::registry::model::Registry;
 use crate::report::{
     self, DocumentReport, ErrorEntry, PolicyInfo, RegistryInfo, Report, RunSummary, SkippedEntry,
+    UnresolvedInfo,
 };
 use crate::sbom::ReadOptions;
 
@@ -76,17 +78,173 @@ fn load_policy(args: &AuditArgs) -> Result<Policy, Vec<String>> {
     }
 }
 
-/// Run `audit`.
-pub fn run(args: &AuditArgs) -> Outcome {
-    let loaded = match super::registry::load(args.registry.as_deref()) {
+/// One rendering of the report: a format and where it goes (`None` = stdout).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub format: AuditFormat,
+    pub output: Option<PathBuf>,
+}
+
+/// Pair each `--format` with the `--output` that follows it. `formats` and `outputs` carry
+/// their command-line positions. One format and one output pair whatever their order (as
+/// before several formats were allowed); no format means `table`. Errors name the ambiguity.
+pub fn targets(
+    formats: &[(usize, AuditFormat)],
+    outputs: &[(usize, PathBuf)],
+) -> Result<Vec<Target>, String> {
+    let formats: Vec<(usize, AuditFormat)> = if formats.is_empty() {
+        vec![(0, AuditFormat::Table)]
+    } else {
+        formats.to_vec()
+    };
+    let mut out: Vec<Target>;
+    if formats.len() == 1 {
+        if outputs.len() > 1 {
+            return Err(format!(
+                "{} --output options for one --format: give one --format before each --output",
+                outputs.len()
+            ));
+        }
+        out = vec![Target {
+            format: formats[0].1,
+            output: outputs.first().map(|(_, p)| p.clone()),
+        }];
+    } else {
+        enum Arg<'a> {
+            Format(AuditFormat),
+            Output(&'a PathBuf),
+        }
+        let mut all: Vec<(usize, Arg)> =
+            formats.iter().map(|(i, f)| (*i, Arg::Format(*f))).collect();
+        all.extend(outputs.iter().map(|(i, p)| (*i, Arg::Output(p))));
+        all.sort_by_key(|(i, _)| *i);
+        out = Vec::new();
+        for (_, a) in all {
+            match a {
+                Arg::Format(f) => out.push(Target {
+                    format: f,
+                    output: None,
+                }),
+                Arg::Output(p) => match out.last_mut() {
+                    None => {
+                        return Err(format!(
+                            "--output {} comes before any --format: with several formats, put each --output after the --format it is for",
+                            p.display()
+                        ))
+                    }
+                    Some(t) if t.output.is_some() => {
+                        return Err(format!(
+                            "--output {} follows --format {}, which already has --output {}: each --format takes at most one --output",
+                            p.display(),
+                            t.format.name(),
+                            t.output.as_ref().map(|o| o.display().to_string()).unwrap_or_default()
+                        ))
+                    }
+                    Some(t) => t.output = Some(p.clone()),
+                },
+            }
+        }
+    }
+    let to_stdout: Vec<&str> = out
+        .iter()
+        .filter(|t| t.output.is_none())
+        .map(|t| t.format.name())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(format!(
+            "formats {} would all go to stdout: give every format but one an --output FILE after it",
+            to_stdout.join(", ")
+        ));
+    }
+    for (i, t) in out.iter().enumerate() {
+        if let Some(p) = &t.output {
+            if out[..i].iter().any(|o| o.output.as_ref() == Some(p)) {
+                return Err(format!(
+                    "--output {} is given for two formats: each format needs its own file",
+                    p.display()
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn targets_of(args: &AuditArgs) -> Result<Vec<Target>, String> {
+    // Positions come from `cli::parse`; without them, formats and outputs alternate.
+    let fpos: Vec<usize> = if args.format_positions.len() == args.format.len() {
+        args.format_positions.clone()
+    } else {
+        (0..args.format.len()).map(|i| 2 * i).collect()
+    };
+    let opos: Vec<usize> = if args.output_positions.len() == args.output.len() {
+        args.output_positions.clone()
+    } else {
+        (0..args.output.len()).map(|i| 2 * i + 1).collect()
+    };
+    let formats: Vec<(usize, AuditFormat)> =
+        fpos.into_iter().zip(args.format.iter().copied()).collect();
+    let outputs: Vec<(usize, PathBuf)> =
+        opos.into_iter().zip(args.output.iter().cloned()).collect();
+    targets(&formats, &outputs)
+}
+
+/// Render the report in one format.
+pub fn render(report: &Report, format: AuditFormat, color: bool) -> String {
+    match format {
+        AuditFormat::Json => report::json::render(report),
+        AuditFormat::Table => report::table::render(report, color),
+        AuditFormat::Sarif => report::sarif::render(report),
+        AuditFormat::Junit => report::junit::render(report),
+        AuditFormat::Markdown => report::markdown::render(report),
+        AuditFormat::Csv => report::csv::render(report),
+        AuditFormat::Html => report::html::render(report),
+    }
+}
+
+/// Run `audit`: the outcome (stdout holds the one format without `--output`, if any) and the
+/// renderings to write to files.
+pub fn run(args: &AuditArgs) -> (Outcome, Vec<(PathBuf, String)>) {
+    let targets = match targets_of(args) {
+        Ok(t) => t,
+        Err(m) => return (fail(vec![format!("error: {m}")]), Vec::new()),
+    };
+    let inventory = targets
+        .iter()
+        .any(|t| matches!(t.format, AuditFormat::Csv | AuditFormat::Html));
+    let (report, messages) = match build_report(args, inventory) {
         Ok(r) => r,
-        Err(o) => return o,
+        Err(o) => return (o, Vec::new()),
     };
-    let reg: &Registry = &loaded;
-    let policy = match load_policy(args) {
-        Ok(p) => p,
-        Err(m) => return fail(m),
-    };
+    let status = report.status();
+    let mut stdout = String::new();
+    let mut files = Vec::new();
+    for t in &targets {
+        match &t.output {
+            None => stdout = render(&report, t.format, crate::output::stdout_color()),
+            Some(p) => files.push((p.clone(), render(&report, t.format, false))),
+        }
+    }
+    (
+        Outcome {
+            stdout,
+            messages,
+            status,
+        },
+        files,
+    )
+}
+
+/// Read, audit and assemble the report (with component inventories when `inventory`), plus
+/// the messages for stderr; or the outcome of a registry or policy that cannot be used.
+fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String>), Outcome> {
+    let policy = load_policy(args).map_err(fail)?;
+    // The registry never touches the network here: installed bundles only (`registry update`).
+    let active = super::regupdate::load_active(&super::regupdate::LayerRequest {
+        dir: args.registry.as_deref(),
+        overlays: &args.registry_overlay,
+        policy: &policy,
+    })?;
+    let reg: &Registry = &active.reg;
     let registry_problems = policy.check_against(reg);
     if !registry_problems.is_empty() {
         let file = policy.source.clone().unwrap_or_default();
@@ -94,7 +252,7 @@ pub fn run(args: &AuditArgs) -> Outcome {
             "error: policy file {file} names things the registry does not know"
         )];
         m.extend(registry_problems.iter().map(|p| format!("  {file}:{p}")));
-        return fail(m);
+        return Err(fail(m));
     }
 
     let opts = ReadOptions {
@@ -105,12 +263,19 @@ pub fn run(args: &AuditArgs) -> Outcome {
         strict: args.read.strict,
     };
     let specs = inputs::expand(&args.read.inputs);
-    let auditor = Auditor::new(reg, reg.index(), &policy);
+    // The one place the clock is read; `--today` fixes it for tests.
+    let today = args
+        .today
+        .unwrap_or_else(|| Day::from_system_time(std::time::SystemTime::now()));
+    let auditor = Auditor::new(reg, reg.index(), &policy, today).with_inventory(inventory);
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, specs.len().max(1));
-    let results = run_parallel(&specs, jobs, |spec| audit_one(&auditor, spec, &opts));
+    let fetch = args.read.net.fetch_options();
+    let results = run_parallel(&specs, jobs, |spec| {
+        audit_one(&auditor, spec, &opts, &fetch)
+    });
 
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION.into(),
@@ -118,19 +283,17 @@ pub fn run(args: &AuditArgs) -> Outcome {
             version: reg.meta.version.clone(),
             serial: reg.meta.serial,
             digest: reg.meta.digest.clone(),
-            origin: match &args.registry {
-                None => "embedded".into(),
-                Some(d) => d.display().to_string(),
-            },
+            origin: active.origin.clone(),
+            layers: active.layers.clone(),
         },
-        policy: policy_info(&policy, reg),
+        policy: policy_info(&policy, reg, today),
         documents: Vec::new(),
         policy_findings: Vec::new(),
         errors: Vec::new(),
         skipped: Vec::new(),
         summary: RunSummary::default(),
     };
-    let mut messages = Vec::new();
+    let mut messages = active.warnings.clone();
     for r in results {
         match r {
             One::Doc(d) => report.documents.push(*d),
@@ -141,6 +304,8 @@ pub fn run(args: &AuditArgs) -> Outcome {
             }
         }
     }
+    report.policy_findings =
+        audit::waiver_findings(&policy, &report.documents, today, report.errors.is_empty());
     let s = &mut report.summary;
     s.documents = report.documents.len();
     s.errors = report.errors.len();
@@ -148,7 +313,16 @@ pub fn run(args: &AuditArgs) -> Outcome {
         s.deny += d.summary.deny;
         s.warn += d.summary.warn;
         s.info += d.summary.info;
+        s.waived += d.summary.waived;
         s.documents_with_deny += usize::from(d.summary.deny > 0);
+    }
+    for f in &report.policy_findings {
+        match f.severity {
+            Level::Deny => s.deny += 1,
+            Level::Warn => s.warn += 1,
+            Level::Info => s.info += 1,
+            Level::Allow => {}
+        }
     }
     if report.documents.is_empty() && report.errors.is_empty() {
         let e = ErrorEntry {
@@ -160,22 +334,10 @@ pub fn run(args: &AuditArgs) -> Outcome {
         report.errors.push(e);
         report.summary.errors = 1;
     }
-    let status = report.status();
-    let stdout = match args.format {
-        AuditFormat::Json => report::json::render(&report),
-        AuditFormat::Table => {
-            let color = args.output.is_none() && crate::output::stdout_color();
-            report::table::render(&report, color)
-        }
-    };
-    Outcome {
-        stdout,
-        messages,
-        status,
-    }
+    Ok((report, messages))
 }
 
-fn policy_info(p: &Policy, reg: &Registry) -> PolicyInfo {
+fn policy_info(p: &Policy, reg: &Registry, today: Day) -> PolicyInfo {
     PolicyInfo {
         source: p.source.clone(),
         use_context: p
@@ -198,6 +360,18 @@ fn policy_info(p: &Policy, reg: &Registry) -> PolicyInfo {
             .as_ref()
             .map(|l| l.iter().map(|d| d.value.clone()).collect()),
         countries_of_concern: p.concern_countries(reg),
+        designations: p
+            .designation_levels
+            .iter()
+            .map(|d| (d.value.0.clone(), d.value.1))
+            .collect(),
+        unresolved: p.unresolved.as_ref().map(|u| UnresolvedInfo {
+            max_share: u.max_share,
+            max_count: u.max_count,
+            level: u.level,
+        }),
+        waivers: p.waivers.iter().map(audit::waiver_ref).collect(),
+        waivers_checked_on: (!p.waivers.is_empty()).then(|| today.to_string()),
     }
 }
 
@@ -207,8 +381,13 @@ enum One {
     Error(ErrorEntry),
 }
 
-fn audit_one(auditor: &Auditor<'_>, spec: &InputSpec, opts: &ReadOptions) -> One {
-    match inputs::read(spec, opts) {
+fn audit_one(
+    auditor: &Auditor<'_>,
+    spec: &InputSpec,
+    opts: &ReadOptions,
+    fetch: &crate::net::FetchOptions,
+) -> One {
+    match inputs::read_with(spec, opts, fetch) {
         ReadOutcome::Read(doc) => match auditor.audit(&doc) {
             Ok(d) => One::Doc(Box::new(d)),
             Err(e) => One::Error(ErrorEntry {
@@ -262,6 +441,68 @@ fn run_parallel<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use AuditFormat::{Json, Sarif, Table};
+
+    fn p(s: &str) -> PathBuf {
+        PathBuf::from(s)
+    }
+
+    fn t(format: AuditFormat, output: Option<&str>) -> Target {
+        Target {
+            format,
+            output: output.map(p),
+        }
+    }
+
+    #[test]
+    fn no_format_is_a_table_on_stdout_or_in_the_one_output() {
+        assert_eq!(targets(&[], &[]).unwrap(), vec![t(Table, None)]);
+        assert_eq!(
+            targets(&[], &[(1, p("r.txt"))]).unwrap(),
+            vec![t(Table, Some("r.txt"))]
+        );
+    }
+
+    #[test]
+    fn one_format_takes_the_output_whatever_the_order() {
+        assert_eq!(
+            targets(&[(3, Json)], &[(1, p("r.json"))]).unwrap(),
+            vec![t(Json, Some("r.json"))]
+        );
+        assert!(targets(&[(1, Json)], &[(3, p("a")), (5, p("b"))]).is_err());
+    }
+
+    #[test]
+    fn each_output_applies_to_the_format_before_it() {
+        let got = targets(
+            &[(1, Sarif), (5, Table), (7, Json)],
+            &[(3, p("a.sarif")), (9, p("r.json"))],
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            vec![
+                t(Sarif, Some("a.sarif")),
+                t(Table, None),
+                t(Json, Some("r.json"))
+            ]
+        );
+    }
+
+    #[test]
+    fn ambiguous_combinations_are_refused() {
+        // Two formats on stdout.
+        let e = targets(&[(1, Sarif), (3, Table)], &[]).unwrap_err();
+        assert!(e.contains("sarif, table"), "{e}");
+        // An output before any format when there are several.
+        assert!(targets(&[(3, Sarif), (5, Table)], &[(1, p("a"))]).is_err());
+        // Two outputs for one format among several.
+        assert!(targets(&[(1, Sarif), (7, Table)], &[(3, p("a")), (5, p("b"))]).is_err());
+        // One file for two formats.
+        let e = targets(&[(1, Sarif), (5, Json)], &[(3, p("a")), (7, p("a"))]).unwrap_err();
+        assert!(e.contains("two formats"), "{e}");
+    }
 
     #[test]
     fn parallel_results_keep_input_order() {

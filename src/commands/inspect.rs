@@ -185,8 +185,9 @@ pub fn run(args: &InspectArgs) -> Outcome {
         skipped: Vec::new(),
     };
     let mut messages = Vec::new();
+    let fetch = args.read.net.fetch_options();
     for spec in inputs::expand(&args.read.inputs) {
-        match inputs::read(&spec, &opts) {
+        match inputs::read_with(&spec, &opts, &fetch) {
             ReadOutcome::Read(doc) => report.documents.push(summarize(&doc, args.components)),
             ReadOutcome::Skipped { source, reason } => {
                 report.skipped.push(SkippedEntry { source, reason })

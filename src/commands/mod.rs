@@ -1,8 +1,10 @@
 //! One module per subcommand. Each returns an [`Outcome`]; none prints to stderr or exits.
 
 pub mod audit;
+pub mod init;
 pub mod inspect;
 pub mod registry;
+pub mod regupdate;
 
 /// Process exit status, as documented in docs/exit-codes.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,6 +1,7 @@
 //! `bomvet registry list|show|lint|export`: look at and check the vendor registry (the one built
-//! into the binary, or `--registry DIR`). A registry with errors is never used: every problem
-//! is listed with its file and key and the status is [`Status::Error`].
+//! into the binary, an installed bundle, or `--registry DIR`, with overlays). A registry with
+//! errors is never used: every problem is listed with its file and key and the status is
+//! [`Status::Error`]. `keygen|bundle|verify|update|status` live in [`super::regupdate`].
 
 use std::fmt::Write as _;
 use std::ops::Deref;
@@ -19,9 +20,9 @@ use crate::registry::{
     SourceId, Vendor,
 };
 
-/// A registry for the length of a command: the embedded one or one loaded from a directory.
-/// A registry in use: the embedded one, or one loaded from `--registry DIR`.
-pub(super) enum Loaded {
+/// A registry in use: the embedded one, or one loaded from files (a directory, an installed
+/// bundle, overlays).
+pub enum Loaded {
     Embedded(&'static Registry),
     Dir(Box<Registry>),
 }
@@ -38,34 +39,83 @@ impl Deref for Loaded {
 
 /// Run `registry ...`.
 pub fn run(args: &RegistryArgs) -> Outcome {
+    use super::regupdate as up;
     let dir = args.registry.as_deref();
-    match &args.command {
-        RegistryCommand::Lint { dir: d, format } => lint(d.as_deref().or(dir), *format),
-        RegistryCommand::List { format } => with_registry(dir, |reg| list(reg, *format)),
-        RegistryCommand::Show { id, format } => with_registry(dir, |reg| show(reg, id, *format)),
-        RegistryCommand::Export { .. } => with_registry(dir, export),
-    }
-}
-
-fn with_registry(dir: Option<&Path>, f: impl FnOnce(&Registry) -> Outcome) -> Outcome {
-    match load(dir) {
-        Ok(reg) => f(&reg),
-        Err(o) => o,
-    }
-}
-
-/// The embedded registry, or the one in `dir`; an error outcome (exit 2) listing every problem.
-pub(super) fn load(dir: Option<&Path>) -> Result<Loaded, Outcome> {
-    let fail = |e: &RegistryError| Outcome {
-        stdout: String::new(),
-        messages: error_messages(e),
-        status: Status::Error,
+    let policy = match up::load_policy(args.policy.as_deref()) {
+        Ok(p) => p,
+        Err(m) => {
+            return Outcome {
+                stdout: String::new(),
+                messages: m,
+                status: Status::Error,
+            }
+        }
     };
-    match dir {
-        None => Registry::embedded().map(Loaded::Embedded).map_err(fail),
-        Some(d) => Registry::load_dir(d)
-            .map(|r| Loaded::Dir(Box::new(r)))
-            .map_err(|e| fail(&e)),
+    let req = up::LayerRequest {
+        dir,
+        overlays: &args.registry_overlay,
+        policy: &policy,
+    };
+    let with_registry = |f: &dyn Fn(&Registry) -> Outcome| match up::load_active(&req) {
+        Ok(active) => {
+            let mut o = f(&active.reg);
+            let mut m = active.warnings;
+            m.append(&mut o.messages);
+            o.messages = m;
+            o
+        }
+        Err(o) => o,
+    };
+    match &args.command {
+        RegistryCommand::Lint { dir: d, format } => {
+            let mut overlays: Vec<std::path::PathBuf> = Vec::new();
+            overlays.extend(policy.registry.overlays.iter().map(|o| {
+                match policy.source.as_deref().and_then(|s| Path::new(s).parent()) {
+                    Some(p) if Path::new(o).is_relative() => p.join(o),
+                    _ => o.into(),
+                }
+            }));
+            overlays.extend(args.registry_overlay.iter().cloned());
+            lint(d.as_deref().or(dir), &overlays, *format)
+        }
+        RegistryCommand::List { format } => with_registry(&|reg| list(reg, *format)),
+        RegistryCommand::Show { id, format } => with_registry(&|reg| show(reg, id, *format)),
+        RegistryCommand::Export { .. } => with_registry(&export),
+        RegistryCommand::Keygen { output, force } => up::keygen(output, *force),
+        RegistryCommand::Bundle {
+            dir,
+            key,
+            unsigned: _,
+            output,
+            serial,
+            expires,
+        } => up::bundle(&up::BundleArgs {
+            dir,
+            key: key.as_deref(),
+            output,
+            serial: *serial,
+            expires,
+        }),
+        RegistryCommand::Verify {
+            file,
+            pubkey,
+            format,
+        } => up::verify(file, pubkey.as_deref(), &policy, *format),
+        RegistryCommand::Update {
+            url,
+            pubkey,
+            allow_downgrade,
+            net,
+        } => up::update(
+            &up::UpdateArgs {
+                url: url.as_deref(),
+                pubkey: pubkey.as_deref(),
+                allow_downgrade: *allow_downgrade,
+                net,
+            },
+            &policy,
+        ),
+        RegistryCommand::Status { format } => up::status(&req, *format),
     }
 }
 
@@ -110,7 +160,7 @@ struct LintReport<'a> {
     problems: &'a [Problem],
 }
 
-fn lint(dir: Option<&Path>, format: InspectFormat) -> Outcome {
+fn lint(dir: Option<&Path>, overlays: &[std::path::PathBuf], format: InspectFormat) -> Outcome {
     let (origin, files, read_problems) = match dir {
         None => (
             "embedded".to_string(),
@@ -128,8 +178,23 @@ fn lint(dir: Option<&Path>, format: InspectFormat) -> Outcome {
             }
         },
     };
+    let (files, origin, merge_problems) = if overlays.is_empty() {
+        (files, origin, Vec::new())
+    } else {
+        match super::regupdate::lint_layers(files, overlays) {
+            Ok((f, p)) => (f, format!("{origin} with {} overlay(s)", overlays.len()), p),
+            Err(messages) => {
+                return Outcome {
+                    stdout: String::new(),
+                    messages,
+                    status: Status::Error,
+                }
+            }
+        }
+    };
     let mut checked = registry::check(&files);
     checked.problems.extend(read_problems);
+    checked.problems.extend(merge_problems);
     registry::problem::sort(&mut checked.problems);
     let problems = checked.problems;
     let (errors, warnings, notes) = counts(&problems);

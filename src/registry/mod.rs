@@ -6,19 +6,26 @@
 //! - [`lint`]: the rules the data must follow;
 //! - [`index`]: the matching index built once per run;
 //! - [`normalize`]: name normalisation; [`version`]: version ranges;
-//! - [`schema`]: the JSON Schema of the files; [`export`]: the registry as one JSON document.
+//! - [`schema`]: the JSON Schema of the files; [`export`]: the registry as one JSON document;
+//! - [`bundle`]: signed bundles ([`minisign`] keys and signatures, [`utc`] times), installed in
+//!   the [`cache`]; [`overlay`]: organisation overlays merged over the base.
 //!
 //! The registry directory is compiled into the binary (see `build.rs`), so bomvet works
 //! offline; `--registry DIR` replaces it.
 
+pub mod bundle;
+pub mod cache;
 pub mod export;
 pub mod index;
 pub mod lint;
 pub mod load;
+pub mod minisign;
 pub mod model;
 pub mod normalize;
+pub mod overlay;
 pub mod problem;
 pub mod schema;
+pub mod utc;
 pub mod version;
 
 use std::borrow::Cow;

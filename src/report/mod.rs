@@ -5,9 +5,17 @@
 //! [`crate::resolve`], [`crate::exposure`] and [`crate::registry`]. Renderers in the submodules
 //! are pure functions of a [`Report`]; the exit status is computed from it too.
 
+pub mod csv;
+pub mod escape;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod schema;
 pub mod table;
+#[cfg(test)]
+mod testutil;
 
 use std::collections::BTreeMap;
 
@@ -49,8 +57,43 @@ pub struct RegistryInfo {
     pub serial: u64,
     /// `sha256:` digest of the registry's files.
     pub digest: String,
-    /// `embedded` or the directory given with `--registry`.
+    /// `embedded`, the directory given with `--registry`, or the installed bundle file.
     pub origin: String,
+    /// Every registry layer in use, base first, then overlays in order (as `registry status`
+    /// lists them). `digest` above is the digest of all of them together.
+    pub layers: Vec<RegistryLayer>,
+}
+
+/// One registry layer: the base (embedded, an installed bundle, or `--registry DIR`) or an
+/// overlay.
+#[derive(Debug, Clone, Serialize, JsonSchema, PartialEq, Eq)]
+pub struct RegistryLayer {
+    /// `embedded`, `bundle`, `dir` or `overlay`.
+    pub kind: String,
+    pub version: String,
+    pub serial: u64,
+    /// `sha256:` digest of the layer's files.
+    pub digest: String,
+    /// `embedded`, the bundle file or the directory.
+    pub source: String,
+    /// Creation time (`YYYY-MM-DDTHH:MM:SSZ`): signed for bundles, else derived from a
+    /// calendar version (`2026.11.23`); null when unknown.
+    pub created: Option<String>,
+    /// Expiry time of a bundle; null for other layers.
+    pub expires: Option<String>,
+    /// Base claims an overlay replaced (`override = true`), with the reason given.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub overrides: Vec<RegistryOverride>,
+}
+
+/// A base claim replaced by an overlay.
+#[derive(Debug, Clone, Serialize, JsonSchema, PartialEq, Eq)]
+pub struct RegistryOverride {
+    /// The overlay file, relative to the overlay directory.
+    pub file: String,
+    /// The key path of the replaced claim.
+    pub key: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -67,6 +110,30 @@ pub struct PolicyInfo {
     pub enforce: Option<Vec<String>>,
     /// ISO codes whose undesignated vendors raise `adversary-country`.
     pub countries_of_concern: Vec<String>,
+    /// Levels set per designation id (`[designations]`), if any.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub designations: BTreeMap<String, Level>,
+    /// The limit on unresolved components (`[unresolved]`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<UnresolvedInfo>,
+    /// Every waiver of the policy, in file order (used or not).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverRef>,
+    /// The day waiver expiry was checked against (`YYYY-MM-DD`), when the policy has waivers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waivers_checked_on: Option<String>,
+}
+
+/// The policy's limit on unresolved components.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct UnresolvedInfo {
+    /// Percent of a document's components.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_share: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_count: Option<usize>,
+    /// The level of `unknown-vendor` when exceeded.
+    pub level: Level,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -89,6 +156,63 @@ pub struct DocumentReport {
     /// Ingestion warnings (odd but readable input), counted by code.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub ingest_warnings: BTreeMap<String, usize>,
+    /// Who submitted the document and for which product, when a submission manifest says so;
+    /// the HTML report groups documents by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submission: Option<Submission>,
+    /// Every component with its attribution, in document order. Filled only when an output
+    /// that lists components (`csv`, `html`) is requested; absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inventory: Vec<InventoryEntry>,
+}
+
+/// The submitting vendor and product of a document (from a submission manifest).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+pub struct Submission {
+    pub vendor: String,
+    pub product: String,
+}
+
+/// One component of a document and what the registry says about it, whether or not it raised
+/// a finding. Verdicts are not repeated here: they are the findings whose `component.ref` is
+/// this entry's `ref`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct InventoryEntry {
+    #[serde(rename = "ref")]
+    pub bom_ref: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+    /// `metadata` for the document's own subject, `pedigree` for an ancestor listed in a
+    /// pedigree; absent for ordinary components (the ones counted in `components`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// `attributed` (a registry vendor matched), `unresolved` (vendor fields that match no
+    /// registry vendor) or `no-vendor-info`.
+    pub attribution: String,
+    /// The best-supported registry vendor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<VendorRef>,
+    /// The registry legal entity the evidence names, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// Country of origin used (ISO code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `declared`, `registry-hq`, `registry-parent` or `entity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_basis: Option<String>,
+    /// Ids of every designation the registry lists for the vendor (enforced or not).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub designations: Vec<String>,
+    /// Overall confidence of the attribution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<String>,
+    /// The evidence for the vendor, one item per field, value and kind of identifier.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceEntry>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -308,6 +432,15 @@ impl Report {
         } else {
             Status::Ok
         }
+    }
+}
+
+impl Finding {
+    /// The finding is covered by a waiver (and so does not count). Findings about a waiver
+    /// itself (`waiver-expired`, ...) also carry the waiver, as their subject, and are not
+    /// waived.
+    pub fn is_waived(&self) -> bool {
+        self.waiver.is_some() && !self.code.is_waiver_lifecycle()
     }
 }
 

@@ -1,14 +1,16 @@
 //! The terminal report: each finding with its evidence, citations and the path from the root
 //! drawn as a tree (the way cargo-deny draws inclusion graphs), then a summary table per run.
-//! Everything taken from a document passes through [`terminal_safe`], so no escape sequence in a
-//! component name reaches the terminal.
+//! Everything taken from a document or the policy passes through [`terminal_safe`], so no escape
+//! sequence in a component name or a waiver reason reaches the terminal. A waived finding is
+//! shown with `(waived)` after its code and a `waived:` line naming the waiver and its reason;
+//! findings about the policy's waivers follow the documents.
 
 use std::fmt::Write;
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use owo_colors::OwoColorize;
 
-use super::{Finding, Report};
+use super::{Finding, Report, WaiverRef};
 use crate::output::terminal_safe;
 use crate::policy::Level;
 
@@ -59,6 +61,17 @@ pub fn render(report: &Report, color: bool) -> String {
         }
         out.push('\n');
     }
+    if !report.policy_findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "policy {}",
+            terminal_safe(report.policy.source.as_deref().unwrap_or("(defaults)"))
+        );
+        for f in &report.policy_findings {
+            finding(&mut out, f, color);
+        }
+        out.push('\n');
+    }
     for e in &report.errors {
         let _ = writeln!(
             out,
@@ -74,7 +87,9 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_header(vec![
+    // The waived column appears only when something is waived, to keep the table narrow.
+    let waived = report.summary.waived > 0;
+    let mut header = vec![
         "document",
         "format",
         "components",
@@ -82,10 +97,14 @@ pub fn render(report: &Report, color: bool) -> String {
         "deny",
         "warn",
         "info",
-        "verdict",
-    ]);
+    ];
+    if waived {
+        header.push("waived");
+    }
+    header.push("verdict");
+    t.set_header(header);
     for d in &report.documents {
-        t.add_row(vec![
+        let mut row = vec![
             terminal_safe(&d.source).into_owned(),
             d.format.clone(),
             d.components.to_string(),
@@ -93,28 +112,33 @@ pub fn render(report: &Report, color: bool) -> String {
             d.summary.deny.to_string(),
             d.summary.warn.to_string(),
             d.summary.info.to_string(),
-            d.summary.verdict.clone(),
-        ]);
+        ];
+        if waived {
+            row.push(d.summary.waived.to_string());
+        }
+        row.push(d.summary.verdict.clone());
+        t.add_row(row);
     }
     for e in &report.errors {
-        t.add_row(vec![
-            terminal_safe(&e.source).into_owned(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            "error".into(),
-        ]);
+        let mut row = vec![terminal_safe(&e.source).into_owned()];
+        row.extend(std::iter::repeat_n(
+            "-".to_string(),
+            if waived { 7 } else { 6 },
+        ));
+        row.push("error".into());
+        t.add_row(row);
     }
     let _ = writeln!(out, "{t}");
     let s = &report.summary;
-    let _ = writeln!(
+    let _ = write!(
         out,
         "{} document(s) audited, {} failed to read, {} with deny findings; {} deny, {} warn, {} info",
         s.documents, s.errors, s.documents_with_deny, s.deny, s.warn, s.info
     );
+    if s.waived > 0 {
+        let _ = write!(out, ", {} waived", s.waived);
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "{}",
@@ -131,13 +155,26 @@ pub fn render(report: &Report, color: bool) -> String {
 
 fn finding(out: &mut String, f: &Finding, color: bool) {
     let head = format!("{}[{}]", f.severity.as_str(), f.code.as_str());
-    let _ = writeln!(
-        out,
-        "  {}: {}",
-        paint(&head, f.severity, color),
-        terminal_safe(&f.message)
-    );
+    // A waived finding keeps its severity but is not painted as one: it does not count.
+    let head = if f.waiver.is_some() && !f.code.is_waiver_lifecycle() {
+        format!(
+            "{} {}",
+            dim(&head, color),
+            paint("(waived)", Level::Info, color)
+        )
+    } else {
+        paint(&head, f.severity, color)
+    };
+    let _ = writeln!(out, "  {}: {}", head, terminal_safe(&f.message));
     let pad = "      ";
+    if let Some(w) = &f.waiver {
+        let label = if f.code.is_waiver_lifecycle() {
+            "waiver"
+        } else {
+            "waived"
+        };
+        let _ = writeln!(out, "{pad}{label}: {}", waiver_line(w));
+    }
     if let Some(v) = &f.vendor {
         let mut line = format!("vendor: {} ({}", terminal_safe(&v.name), v.id);
         if let Some(c) = &v.country {
@@ -241,4 +278,23 @@ fn finding(out: &mut String, f: &Finding, color: bool) {
             }
         }
     }
+}
+
+/// `ID (bomvet.toml:12): reason; approved by X; ticket Y; expires Z`.
+fn waiver_line(w: &WaiverRef) -> String {
+    let mut line = terminal_safe(&w.id).into_owned();
+    if let Some(l) = &w.location {
+        let _ = write!(line, " ({})", terminal_safe(l));
+    }
+    let _ = write!(line, ": {}", terminal_safe(&w.reason));
+    if let Some(a) = &w.approved_by {
+        let _ = write!(line, "; approved by {}", terminal_safe(a));
+    }
+    if let Some(t) = &w.ticket {
+        let _ = write!(line, "; ticket {}", terminal_safe(t));
+    }
+    if let Some(e) = &w.expires {
+        let _ = write!(line, "; expires {e}");
+    }
+    line
 }

@@ -9,6 +9,11 @@ pub enum IngestError {
     #[error("cannot read input: {message}")]
     Io { message: String },
 
+    /// An input given as a URL could not be downloaded; `kind` is the fetch error's kind
+    /// (`offline`, `timeout`, `http-status`, `too-large`, `network`, `bad-url`).
+    #[error("cannot download input: {message}")]
+    Fetch { kind: &'static str, message: String },
+
     #[error("the input is empty")]
     Empty,
 
@@ -95,6 +100,7 @@ impl IngestError {
     pub fn kind(&self) -> &'static str {
         match self {
             IngestError::Io { .. } => "io",
+            IngestError::Fetch { kind, .. } => kind,
             IngestError::Empty => "empty",
             IngestError::TooLarge { .. } => "too-large",
             IngestError::Encoding { .. } => "encoding",

@@ -1,0 +1,273 @@
+//! The Markdown summary: fit to post as a pull-request comment or paste into a procurement memo.
+//!
+//! A verdict line, a table of documents (verdict, components, share attributed, counts), then
+//! per document each finding with its component, vendor, path, evidence, citations and waiver.
+//! Everything from a document is escaped ([`super::escape::markdown`] for prose,
+//! [`super::escape::markdown_code`] for identifiers): no link, image, HTML, mention or table
+//! break can come from an SBOM.
+
+use std::fmt::Write;
+
+use super::escape::{markdown as md, markdown_code as code};
+use super::{DocumentReport, Finding, Report};
+use crate::policy::Level;
+
+/// `attributed` of `components` as a percentage with one decimal (0 when there are none).
+pub(crate) fn share(attributed: usize, components: usize) -> String {
+    if components == 0 {
+        "0.0%".into()
+    } else {
+        format!("{:.1}%", attributed as f64 * 100.0 / components as f64)
+    }
+}
+
+/// Render the report as GitHub-flavoured Markdown.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let s = &report.summary;
+    let verdict = if !report.errors.is_empty() {
+        "**ERROR**: some inputs could not be audited"
+    } else if s.deny > 0 {
+        "**FAIL**: deny findings"
+    } else {
+        "**PASS**: no deny finding"
+    };
+    let _ = writeln!(out, "## bomvet audit: {verdict}\n");
+    let _ = writeln!(
+        out,
+        "{} document(s) audited, {} failed to read, {} with deny findings; {} deny, {} warn, {} info, {} waived.\n",
+        s.documents, s.errors, s.documents_with_deny, s.deny, s.warn, s.info, s.waived
+    );
+    if !report.documents.is_empty() || !report.errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "| document | verdict | components | attributed | deny | warn | info | waived |"
+        );
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|");
+        for d in &report.documents {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} ({}) | {} | {} | {} | {} |",
+                code(&d.source),
+                verdict_word(d),
+                d.components,
+                d.summary.attributed,
+                share(d.summary.attributed, d.components),
+                d.summary.deny,
+                d.summary.warn,
+                d.summary.info,
+                d.summary.waived
+            );
+        }
+        for e in &report.errors {
+            let _ = writeln!(
+                out,
+                "| {} | **error** ({}) | | | | | | |",
+                code(&e.source),
+                md(&e.kind)
+            );
+        }
+        out.push('\n');
+    }
+    for d in &report.documents {
+        document(&mut out, d);
+    }
+    if !report.policy_findings.is_empty() {
+        let _ = writeln!(out, "### Policy\n");
+        for f in &report.policy_findings {
+            finding(&mut out, f);
+        }
+    }
+    if !report.errors.is_empty() {
+        let _ = writeln!(out, "### Inputs that could not be audited\n");
+        for e in &report.errors {
+            let _ = writeln!(
+                out,
+                "- {} ({}): {}",
+                code(&e.source),
+                md(&e.kind),
+                md(&e.message)
+            );
+        }
+        out.push('\n');
+    }
+    let r = &report.registry;
+    let _ = writeln!(
+        out,
+        "<sub>registry {} (serial {}, {}); policy {}</sub>",
+        md(&r.version),
+        r.serial,
+        md(&r.digest),
+        report
+            .policy
+            .source
+            .as_deref()
+            .map_or_else(|| "built-in defaults".to_string(), code)
+    );
+    out
+}
+
+fn verdict_word(d: &DocumentReport) -> &'static str {
+    if d.summary.deny > 0 {
+        "**FAIL**"
+    } else {
+        "pass"
+    }
+}
+
+fn document(out: &mut String, d: &DocumentReport) {
+    let _ = writeln!(out, "### {} — {}\n", code(&d.source), verdict_word(d));
+    let mut facts = vec![format!("{} {}", d.format, md(&d.spec_version))];
+    if let Some(n) = &d.name {
+        facts.push(format!("document {}", md(n)));
+    }
+    if let Some(s) = &d.submission {
+        facts.push(format!(
+            "submitted by {} for {}",
+            md(&s.vendor),
+            md(&s.product)
+        ));
+    }
+    facts.push(format!(
+        "coverage: {} of {} components attributed to a registry vendor ({}), {} with unknown vendors, {} with no vendor information",
+        d.summary.attributed,
+        d.components,
+        share(d.summary.attributed, d.components),
+        d.summary.unresolved,
+        d.summary.no_vendor_info
+    ));
+    let _ = writeln!(out, "{}\n", facts.join("; "));
+    if d.findings.is_empty() {
+        let _ = writeln!(out, "No findings.\n");
+    }
+    for f in &d.findings {
+        finding(out, f);
+    }
+}
+
+fn finding(out: &mut String, f: &Finding) {
+    let sev = match (f.severity, f.is_waived()) {
+        (_, true) => format!("~~{}~~ waived", f.severity),
+        (Level::Deny, false) => "**deny**".into(),
+        (l, false) => l.to_string(),
+    };
+    let _ = writeln!(out, "- {sev} `{}`: {}", f.code.as_str(), md(&f.message));
+    let pad = "  ";
+    if let Some(c) = &f.component {
+        let mut line = format!("component: {}", md(&c.name));
+        if let Some(v) = &c.version {
+            let _ = write!(line, " {}", code(v));
+        }
+        let _ = write!(line, ", ref {}", code(&c.bom_ref));
+        if let Some(p) = &c.purl {
+            let _ = write!(line, ", {}", code(p));
+        }
+        if let Some(l) = &c.location {
+            let _ = write!(line, ", at {}", code(l));
+        }
+        let _ = writeln!(out, "{pad}- {line}");
+    }
+    if let Some(v) = &f.vendor {
+        let mut line = format!("vendor: {} ({})", md(&v.name), code(&v.id));
+        if let Some(c) = &v.country {
+            let _ = write!(line, ", country {}", md(c));
+        }
+        if let Some(e) = &f.entity {
+            let _ = write!(line, ", entity {}", md(e));
+        }
+        if let Some(p) = &f.product {
+            let _ = write!(line, ", {} {}", md(&p.kind), md(&p.name));
+        }
+        let _ = writeln!(out, "{pad}- {line}");
+    }
+    if let Some(o) = &f.oem {
+        let _ = writeln!(
+            out,
+            "{pad}- OEM: {} {} embedded it ({}{})",
+            md(&o.embedder),
+            md(&o.product),
+            md(&o.period),
+            match o.in_period {
+                Some(true) => ", inside the period",
+                Some(false) => ", outside the period",
+                None => ", version unknown",
+            }
+        );
+    }
+    if !f.path.is_empty() {
+        let mut line = String::new();
+        for (i, step) in f.path.iter().enumerate() {
+            if i > 0 {
+                let edge = f.path_edges.get(i - 1).map_or("", String::as_str);
+                let _ = write!(line, " → _{}_ → ", md(edge));
+            }
+            line.push_str(&code(step));
+        }
+        let exposure = f.exposure.as_deref().unwrap_or("");
+        let paths = match f.paths.unwrap_or(1) {
+            1 => String::new(),
+            u64::MAX => ", one of at least 18446744073709551615 paths".into(),
+            n => format!(", one of {n} paths"),
+        };
+        let _ = writeln!(out, "{pad}- path ({}{paths}): {line}", md(exposure));
+    } else if let Some(e) = &f.exposure {
+        let _ = writeln!(out, "{pad}- exposure: {} (no root reaches it)", md(e));
+    }
+    for e in &f.evidence {
+        let _ = writeln!(
+            out,
+            "{pad}- evidence: {} {} matches {} ({}, {})",
+            md(&e.field),
+            code(&e.value),
+            code(&e.rule),
+            md(&e.confidence),
+            md(&e.status)
+        );
+    }
+    for c in &f.citations {
+        let mut line = format!("{}: {}", code(&c.id), md(&c.title));
+        if let Some(cl) = &c.clause {
+            let _ = write!(line, " — {}", md(cl));
+        }
+        if let Some(e) = &c.effective {
+            let _ = write!(line, " (effective {})", md(e));
+        }
+        let _ = write!(line, "; {}", md(&c.authority));
+        let _ = writeln!(out, "{pad}- citation: {line}");
+    }
+    if let Some(c) = &f.country {
+        if c.conflict || c.basis == "declared" {
+            let _ = writeln!(out, "{pad}- country: {}", md(&c.reason));
+        }
+    }
+    if let Some(w) = &f.waiver {
+        let label = if f.is_waived() { "waived by" } else { "waiver" };
+        let mut line = format!("{label} {}: {}", code(&w.id), md(&w.reason));
+        if let Some(a) = &w.approved_by {
+            let _ = write!(line, "; approved by {}", md(a));
+        }
+        if let Some(t) = &w.ticket {
+            let _ = write!(line, "; ticket {}", md(t));
+        }
+        if let Some(e) = &w.expires {
+            let _ = write!(line, "; expires {}", md(e));
+        }
+        if let Some(l) = &w.location {
+            let _ = write!(line, " ({})", code(l));
+        }
+        let _ = writeln!(out, "{pad}- {line}");
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_is_a_rounded_percentage_and_zero_for_nothing() {
+        assert_eq!(share(1, 3), "33.3%");
+        assert_eq!(share(0, 0), "0.0%");
+        assert_eq!(share(2, 2), "100.0%");
+    }
+}
