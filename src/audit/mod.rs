@@ -364,10 +364,10 @@ impl<'r> Auditor<'r> {
             "no-vendor-info"
         };
         report::InventoryEntry {
-            bom_ref: c.bom_ref.clone(),
-            name: c.name.clone(),
-            version: c.version.clone(),
-            purl: c.purl.clone(),
+            bom_ref: c.bom_ref.to_string(),
+            name: c.name.to_string(),
+            version: c.version.as_deref().map(String::from),
+            purl: c.purl.as_deref().map(String::from),
             role: if c.is_metadata {
                 Some("metadata".into())
             } else if c.is_pedigree {
