@@ -104,7 +104,7 @@ fn component_entry(c: &Component) -> ComponentEntry {
     let country = c
         .supplier
         .iter()
-        .chain(c.manufacturer.iter())
+        .chain(c.manufacturer.as_deref())
         .flat_map(|p| p.addresses.iter())
         .find_map(|a| a.country.clone());
     ComponentEntry {
@@ -117,7 +117,7 @@ fn component_entry(c: &Component) -> ComponentEntry {
         purl: c.purl.as_deref().map(String::from),
         cpes: c.cpes.iter().map(|t| t.to_string()).collect(),
         supplier: c.supplier.as_ref().map(party),
-        manufacturer: c.manufacturer.as_ref().map(party),
+        manufacturer: c.manufacturer.as_deref().map(party),
         authors: c.authors.iter().map(party).collect(),
         originators: c.originators.iter().map(party).collect(),
         country: country.map(String::from),

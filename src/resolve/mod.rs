@@ -513,7 +513,7 @@ fn calendar_year(v: &str) -> Option<u16> {
 /// The CycloneDX 1.6 address country of the manufacturer, else of the supplier: two ASCII
 /// letters, upper-cased; anything else is ignored.
 fn declared_country(c: &Component) -> Option<String> {
-    [c.manufacturer.as_ref(), c.supplier.as_ref()]
+    [c.manufacturer.as_deref(), c.supplier.as_ref()]
         .into_iter()
         .flatten()
         .flat_map(|p| p.addresses.iter())

@@ -188,7 +188,7 @@ fn supplier_legal_entity_name_is_high_confirmed_and_names_the_entity() {
 fn manufacturer_author_publisher_and_originator_names_are_read() {
     let reg = fixture();
     for set in [
-        |c: &mut Component| c.manufacturer = Some(org("Kaspersky Lab")),
+        |c: &mut Component| c.manufacturer = Some(Box::new(org("Kaspersky Lab"))),
         |c: &mut Component| c.authors.push(org("KASPERSKY LAB, INC.")),
         |c: &mut Component| c.publisher = Some("Kaspersky Lab ZAO".into()),
         |c: &mut Component| {
@@ -285,11 +285,11 @@ fn cpe_vendor_and_product_match_in_both_cpe_syntaxes_and_with_escapes() {
 fn swid_regid_and_tag_id_match_but_an_unconfirmed_identifier_never_confirms() {
     let reg = fixture();
     let mut c = comp("kis");
-    c.swid = Some(Swid {
+    c.swid = Some(Box::new(Swid {
         regid: Some("regid.1997-10.com.kaspersky".into()),
         tag_id: Some("regid.1997-10.com.kaspersky_KIS_21.3".into()),
         ..Swid::default()
-    });
+    }));
     let a = attr(reg, &c);
     let m = only(reg, &a, "kaspersky");
     assert_eq!(m.evidence.len(), 2, "{m:#?}");
@@ -551,7 +551,7 @@ fn two_vendor_identities_conflict() {
     assert!(a.conflict, "{a:#?}");
     let mut c = comp("x");
     c.supplier = Some(org("Kasper Systems AG"));
-    c.manufacturer = Some(org("AO Kaspersky Lab"));
+    c.manufacturer = Some(Box::new(org("AO Kaspersky Lab")));
     assert!(attr(reg, &c).conflict);
 }
 

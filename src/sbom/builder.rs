@@ -140,7 +140,7 @@ impl Builder {
     /// Invalid purls and CPEs are warnings (`invalid-purl`, `invalid-cpe`), never rejections.
     fn check_identifiers(&mut self, c: &Component) {
         if let Some(p) = &c.purl {
-            if let Err(why) = super::purl::Purl::parse(p) {
+            if let Err(why) = super::purl::Purl::validate(p) {
                 self.warn(
                     "invalid-purl",
                     format!("purl {p:?} of {:?} {why}", c.name),

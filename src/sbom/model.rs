@@ -307,12 +307,13 @@ pub struct Component {
     pub purl: Option<Text>,
     /// Every CPE (2.2 URI or 2.3 formatted string) as written.
     pub cpes: Vec<Text>,
-    pub swid: Option<Swid>,
+    /// Boxed: rare, and large inline.
+    pub swid: Option<Box<Swid>>,
     pub hashes: Vec<Hash>,
     /// CycloneDX `supplier`; SPDX `supplier` / `PackageSupplier`; SPDX 3 `suppliedBy`.
     pub supplier: Option<Party>,
     /// CycloneDX 1.6 `manufacturer`, or the legacy `metadata.manufacture` for the subject.
-    pub manufacturer: Option<Party>,
+    pub manufacturer: Option<Box<Party>>,
     /// CycloneDX 1.6 `authors` and the legacy `author` string; SPDX 3 `originatedBy` is in
     /// `originators`.
     pub authors: Vec<Party>,
@@ -512,6 +513,18 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A million components are a million of these: rare parts are boxed and strings are
+    /// [`Text`], so that the model stays under the size of typical input per component.
+    #[test]
+    fn component_stays_compact() {
+        assert!(
+            std::mem::size_of::<Component>() <= 600,
+            "{}",
+            std::mem::size_of::<Component>()
+        );
+        assert_eq!(std::mem::size_of::<Text>(), 24);
+    }
 
     #[test]
     fn spdx_actor_with_prefix_and_email() {

@@ -15,9 +15,18 @@ pub struct Purl<'a> {
     pub subpath: Option<Cow<'a, str>>,
 }
 
-impl<'a> Purl<'a> {
-    /// Parse `s`; the error says what is wrong in a few words.
-    pub fn parse(s: &'a str) -> Result<Purl<'a>, String> {
+/// A purl split into its parts as written (nothing decoded), after the structural checks.
+struct Split<'a> {
+    ty: &'a str,
+    namespace: Option<&'a str>,
+    name: &'a str,
+    version: Option<&'a str>,
+    qualifiers: Option<&'a str>,
+    subpath: Option<&'a str>,
+}
+
+impl<'a> Split<'a> {
+    fn of(s: &'a str) -> Result<Split<'a>, String> {
         let s = s.trim();
         let rest = s
             .strip_prefix("pkg:")
@@ -28,7 +37,7 @@ impl<'a> Purl<'a> {
             Some((r, sp)) => (r, Some(sp.trim_matches('/'))),
             None => (rest, None),
         };
-        let (rest, quals) = match rest.split_once('?') {
+        let (rest, qualifiers) = match rest.split_once('?') {
             Some((r, q)) => (r, Some(q)),
             None => (rest, None),
         };
@@ -37,8 +46,8 @@ impl<'a> Purl<'a> {
             .ok_or_else(|| "has no `type/name`".to_string())?;
         if ty.is_empty()
             || !ty
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-'))
             || ty.starts_with(|c: char| c.is_ascii_digit())
         {
             return Err(format!("has an invalid type {ty:?}"));
@@ -60,26 +69,60 @@ impl<'a> Purl<'a> {
         if name.starts_with('@') {
             return Err(format!("has a scope {name:?} but no name"));
         }
-        let mut qualifiers = Vec::new();
-        if let Some(q) = quals {
-            for pair in q.split('&').filter(|p| !p.is_empty()) {
-                let (k, v) = pair
-                    .split_once('=')
-                    .ok_or_else(|| format!("has a qualifier without `=`: {pair:?}"))?;
-                qualifiers.push((Cow::Owned(k.to_ascii_lowercase()), decode(v)));
-            }
+        Ok(Split {
+            ty,
+            namespace,
+            name,
+            version,
+            qualifiers,
+            subpath,
+        })
+    }
+
+    /// Qualifier pairs as written; an error names the first pair without `=`.
+    fn pairs(&self) -> impl Iterator<Item = Result<(&'a str, &'a str), String>> {
+        self.qualifiers
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                pair.split_once('=')
+                    .ok_or_else(|| format!("has a qualifier without `=`: {pair:?}"))
+            })
+    }
+}
+
+impl<'a> Purl<'a> {
+    /// Check `s` as [`Purl::parse`] does, without decoding or allocating anything when it is
+    /// valid (the ingestion-time check of every component's purl).
+    pub fn validate(s: &str) -> Result<(), String> {
+        let split = Split::of(s)?;
+        for pair in split.pairs() {
+            pair?;
         }
+        Ok(())
+    }
+
+    /// Parse `s`; the error says what is wrong in a few words.
+    pub fn parse(s: &'a str) -> Result<Purl<'a>, String> {
+        let split = Split::of(s)?;
+        let mut qualifiers = Vec::new();
+        for pair in split.pairs() {
+            let (k, v) = pair?;
+            qualifiers.push((Cow::Owned(k.to_ascii_lowercase()), decode(v)));
+        }
+        let ty = split.ty;
         Ok(Purl {
             ty: if ty.bytes().any(|b| b.is_ascii_uppercase()) {
                 Cow::Owned(ty.to_ascii_lowercase())
             } else {
                 Cow::Borrowed(ty)
             },
-            namespace: namespace.filter(|n| !n.is_empty()).map(decode),
-            name: decode(name),
-            version: version.filter(|v| !v.is_empty()).map(decode),
+            namespace: split.namespace.filter(|n| !n.is_empty()).map(decode),
+            name: decode(split.name),
+            version: split.version.filter(|v| !v.is_empty()).map(decode),
             qualifiers,
-            subpath: subpath.filter(|s| !s.is_empty()).map(decode),
+            subpath: split.subpath.filter(|s| !s.is_empty()).map(decode),
         })
     }
 
@@ -169,6 +212,24 @@ mod tests {
             "pkg:npm/@1.0",
         ] {
             assert!(Purl::parse(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn validate_agrees_with_parse() {
+        for s in [
+            "",
+            "npm/foo",
+            "pkg:",
+            "pkg:npm",
+            "pkg:1bad/x",
+            "pkg:npm/@1.0",
+            "pkg:maven/a/b@1?type",
+            "pkg:maven/a/b@1?type=jar&classifier=sources",
+            "pkg:npm/%40kaspersky/hexa-ui@1.2.3#dist",
+            " PKG:PyPI/x ",
+        ] {
+            assert_eq!(Purl::validate(s), Purl::parse(s).map(|_| ()), "{s:?}");
         }
     }
 

@@ -784,7 +784,7 @@ fn add_metadata(ctx: &mut Ctx<'_>, meta: Meta) {
         c.supplier = meta.supplier;
     }
     if c.manufacturer.is_none() {
-        c.manufacturer = meta.manufacturer.or(meta.manufacture);
+        c.manufacturer = meta.manufacturer.or(meta.manufacture).map(Box::new);
     }
     let name = c.name.trim();
     if !name.is_empty() && ctx.b.name.is_none() {
@@ -890,6 +890,7 @@ impl<'de> MapNode<'de> for Node {
                 "swid" => {
                     c.swid = descend!(ctx, "swid", map.next_value_seed(obj::<SwidNode>(ctx)))
                         .map(|s| s.0)
+                        .map(Box::new)
                 }
                 "hashes" => {
                     let hs = descend!(ctx, "hashes", map.next_value_seed(arr::<Hash>(ctx)));
@@ -902,7 +903,8 @@ impl<'de> MapNode<'de> for Node {
                 "manufacturer" => {
                     c.manufacturer =
                         descend!(ctx, "manufacturer", map.next_value_seed(obj::<Org>(ctx)))
-                            .map(|o| o.0);
+                            .map(|o| o.0)
+                            .map(Box::new);
                 }
                 "authors" => {
                     let people = descend!(ctx, "authors", map.next_value_seed(arr::<Contact>(ctx)));

@@ -389,7 +389,7 @@ impl<'a> Reader<'a, '_> {
                 s.comp.supplier = supplier;
             }
             if s.comp.manufacturer.is_none() {
-                s.comp.manufacturer = manufacturer;
+                s.comp.manufacturer = manufacturer.map(Box::new);
             }
         }
         self.flush();
@@ -556,7 +556,7 @@ impl<'a> Reader<'a, '_> {
             }
             b"manufacturer" => {
                 let v = self.org_entity()?;
-                self.comp(slot).manufacturer = v;
+                self.comp(slot).manufacturer = v.map(Box::new);
             }
             b"hashes" => {
                 self.children(|r, t| {
@@ -592,7 +592,7 @@ impl<'a> Reader<'a, '_> {
                         .map(Cow::into_owned)
                         .map(Text::from),
                 };
-                self.comp(slot).swid = Some(swid);
+                self.comp(slot).swid = Some(Box::new(swid));
                 self.x.skip()?;
             }
             b"externalReferences" => {

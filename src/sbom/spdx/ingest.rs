@@ -377,10 +377,10 @@ impl<'b> Ingest<'b> {
             } else if kind.eq_ignore_ascii_case("swid") {
                 let tag = locator.strip_prefix("swid:").unwrap_or(locator);
                 if c.swid.is_none() {
-                    c.swid = Some(Swid {
-                        tag_id: Some(tag.to_string().into()),
+                    c.swid = Some(Box::new(Swid {
+                        tag_id: Some(tag.into()),
                         ..Swid::default()
-                    });
+                    }));
                 }
             } else if looks_like_url(locator) {
                 c.links.push(Link {

@@ -1461,10 +1461,10 @@ fn apply_ext_id(c: &mut Component, purls: &mut Vec<String>, e: ExtId) {
     } else if ty.eq_ignore_ascii_case("cpe22") || ty.eq_ignore_ascii_case("cpe23") {
         push_unique(&mut c.cpes, e.identifier.into());
     } else if ty.eq_ignore_ascii_case("swid") && c.swid.is_none() {
-        c.swid = Some(Swid {
+        c.swid = Some(Box::new(Swid {
             tag_id: Some(e.identifier.into()),
             ..Default::default()
-        });
+        }));
     } else {
         let key = if ty.is_empty() { "unknown" } else { ty };
         c.properties.push((
