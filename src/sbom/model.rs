@@ -171,6 +171,12 @@ impl Party {
     /// Parse an SPDX 2 actor string: `Organization: Acme (ops@acme.example)`, `Person: Jane`,
     /// `Tool: syft-0.91`, `NOASSERTION`, or a bare name (kind `Unprefixed`).
     pub fn parse_spdx_actor(s: &str) -> Party {
+        Party::parse_spdx_actor_with(s, |x| Text::from(x))
+    }
+
+    /// [`Party::parse_spdx_actor`], making each string with `text` (e.g. shared with the
+    /// document's buffer, since the name and e-mail are slices of `s`).
+    pub fn parse_spdx_actor_with(s: &str, text: impl Fn(&str) -> Text) -> Party {
         let s = s.trim();
         if s.eq_ignore_ascii_case("NOASSERTION") {
             return Party::new(PartyKind::NoAssertion, "");
@@ -190,14 +196,14 @@ impl Party {
             if rest.ends_with(')') {
                 let email = rest[open + 1..rest.len() - 1].trim();
                 let name = rest[..open].trim();
-                let mut p = Party::new(kind, name);
+                let mut p = Party::new(kind, text(name));
                 if !email.is_empty() {
-                    p.emails.push(email.to_string().into());
+                    p.emails.push(text(email));
                 }
                 return p;
             }
         }
-        Party::new(kind, rest)
+        Party::new(kind, text(rest))
     }
 }
 

@@ -129,9 +129,9 @@ fn part<'s>(s: &'s Option<Str<'_>>) -> Option<&'s str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn push_unique(v: &mut Vec<Text>, s: &str) {
-    if !v.iter().any(|x| x == s) {
-        v.push(Text::from(s));
+fn push_unique(v: &mut Vec<Text>, s: Text) {
+    if !v.contains(&s) {
+        v.push(s);
     }
 }
 
@@ -259,7 +259,7 @@ impl<'b> Ingest<'b> {
         if s.is_empty() || s.eq_ignore_ascii_case("NONE") {
             return None;
         }
-        let p = Party::parse_spdx_actor(s);
+        let p = Party::parse_spdx_actor_with(s, |x| self.b.text(x));
         if p.kind == PartyKind::Unprefixed {
             self.b.warn(
                 code,
@@ -276,23 +276,23 @@ impl<'b> Ingest<'b> {
         let mut out = Vec::with_capacity(checksums.len());
         for c in checksums {
             if let (Some(alg), Some(v)) = (value(&c.algorithm), value(&c.value)) {
-                out.push(Hash::new(alg, v));
+                out.push(Hash::from_text(self.b.text(alg), self.b.text(v)));
             }
             self.report_unknown(c.unknown, loc);
         }
         out
     }
 
-    fn id_of(&mut self, id: &Option<Str<'_>>, what: &str, loc: &Location) -> String {
+    fn id_of(&mut self, id: &Option<Str<'_>>, what: &str, loc: &Location) -> Text {
         match id.as_deref().map(str::trim) {
-            Some(id) if !id.is_empty() => id.to_string(),
+            Some(id) if !id.is_empty() => self.b.text(id),
             _ => {
                 self.b.warn(
                     "missing-spdxid",
                     format!("{what} has no SPDXID; a reference is made up"),
                     loc.clone(),
                 );
-                String::new()
+                Text::empty()
             }
         }
     }
@@ -304,23 +304,23 @@ impl<'b> Ingest<'b> {
         let loc = self.loc("packages", idx, p.line);
         let bom_ref = self.id_of(&p.spdxid, "package", &loc);
         let name = match p.name.as_deref().map(str::trim) {
-            Some(n) if !n.is_empty() => n.to_string(),
+            Some(n) if !n.is_empty() => self.b.text(n),
             _ => {
                 self.b.warn(
                     "missing-name",
                     format!("package {bom_ref:?} has no name"),
                     loc.clone(),
                 );
-                String::new()
+                Text::empty()
             }
         };
         let mut c = Component {
-            bom_ref: bom_ref.into(),
+            bom_ref,
             kind: value(&p.purpose)
                 .map(|k| k.to_ascii_lowercase().replace('_', "-"))
                 .map(Text::from),
-            name: name.into(),
-            version: value(&p.version).map(str::to_string).map(Text::from),
+            name,
+            version: value(&p.version).map(|v| self.b.text(v)),
             location: loc.clone(),
             ..Component::default()
         };
@@ -331,24 +331,23 @@ impl<'b> Ingest<'b> {
         if let Some(u) = value(&p.download_location) {
             c.links.push(Link {
                 kind: "download".into(),
-                url: u.to_string().into(),
+                url: self.b.text(u),
             });
         }
         if let Some(u) = value(&p.homepage) {
             c.links.push(Link {
                 kind: "homepage".into(),
-                url: u.to_string().into(),
+                url: self.b.text(u),
             });
         }
         if let Some(s) = value(&p.source_info) {
             for u in urls_in(s) {
                 c.links.push(Link {
                     kind: "source-info".into(),
-                    url: u.to_string().into(),
+                    url: self.b.text(u),
                 });
             }
-            c.properties
-                .push(("sourceInfo".into(), s.to_string().into()));
+            c.properties.push(("sourceInfo".into(), self.b.text(s)));
         }
         for r in p.external_refs {
             self.report_unknown(r.unknown, &loc);
@@ -363,17 +362,17 @@ impl<'b> Ingest<'b> {
             };
             if kind.eq_ignore_ascii_case("purl") {
                 match &c.purl {
-                    None => c.purl = Some(locator.to_string().into()),
+                    None => c.purl = Some(self.b.text(locator)),
                     Some(first) if first == locator => {}
                     Some(_) => c.links.push(Link {
                         kind: "purl".into(),
-                        url: locator.to_string().into(),
+                        url: self.b.text(locator),
                     }),
                 }
             } else if kind.eq_ignore_ascii_case("cpe23Type")
                 || kind.eq_ignore_ascii_case("cpe22Type")
             {
-                push_unique(&mut c.cpes, locator);
+                push_unique(&mut c.cpes, self.b.text(locator));
             } else if kind.eq_ignore_ascii_case("swid") {
                 let tag = locator.strip_prefix("swid:").unwrap_or(locator);
                 if c.swid.is_none() {
@@ -384,14 +383,12 @@ impl<'b> Ingest<'b> {
                 }
             } else if looks_like_url(locator) {
                 c.links.push(Link {
-                    kind: kind.to_string().into(),
-                    url: locator.to_string().into(),
+                    kind: self.b.text(kind),
+                    url: self.b.text(locator),
                 });
             } else {
-                c.properties.push((
-                    format!("externalRef:{kind}").into(),
-                    locator.to_string().into(),
-                ));
+                c.properties
+                    .push((format!("externalRef:{kind}").into(), self.b.text(locator)));
             }
         }
         c.hashes = self.hashes(p.checksums, &loc);
@@ -399,14 +396,14 @@ impl<'b> Ingest<'b> {
             .into_iter()
             .flatten()
         {
-            push_unique(&mut c.licenses, l);
+            push_unique(&mut c.licenses, self.b.text(l));
         }
         c.copyright = value(&p.copyright).map(str::to_string).map(Text::from);
         c.description = text(&p.description)
             .or_else(|| text(&p.summary))
             .map(Text::from);
         if let Some(f) = value(&p.file_name) {
-            c.file_names.push(f.to_string().into());
+            c.file_names.push(self.b.text(f));
         }
         self.report_unknown(p.unknown, &loc);
         let id = self.b.add_component(c);
@@ -437,7 +434,7 @@ impl<'b> Ingest<'b> {
             }
         };
         let mut c = Component {
-            bom_ref: bom_ref.into(),
+            bom_ref,
             kind: Some("file".into()),
             file_names: if name.is_empty() {
                 Vec::new()
@@ -450,7 +447,7 @@ impl<'b> Ingest<'b> {
         };
         c.hashes = self.hashes(f.checksums, &loc);
         if let Some(l) = value(&f.license_concluded) {
-            c.licenses.push(l.to_string().into());
+            c.licenses.push(self.b.text(l));
         }
         c.copyright = value(&f.copyright).map(str::to_string).map(Text::from);
         for who in &f.contributors {
