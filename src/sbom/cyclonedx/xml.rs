@@ -225,7 +225,7 @@ struct Staged {
     /// Dependency-graph extension refs this component depends on, with their location.
     deps: Vec<(String, Location)>,
     /// `evidence/identity` concluded purl / CPEs (used when the component has none).
-    evidence_purl: Option<String>,
+    evidence_purl: Option<Text>,
     evidence_cpes: Vec<Text>,
 }
 
@@ -432,7 +432,7 @@ impl<'a> Reader<'a, '_> {
         self.open_components = self.open_components.saturating_sub(1);
         if let Some(s) = self.stage.get_mut(slot) {
             if s.comp.purl.is_none() {
-                s.comp.purl = s.evidence_purl.take().map(Text::from);
+                s.comp.purl = s.evidence_purl.take();
             }
             if s.comp.cpes.is_empty() {
                 s.comp.cpes = std::mem::take(&mut s.evidence_cpes);
@@ -496,40 +496,40 @@ impl<'a> Reader<'a, '_> {
         match tag.local() {
             b"name" => {
                 let v = self.text()?.unwrap_or_default();
-                self.comp(slot).name = v.into();
+                self.comp(slot).name = v;
             }
             b"version" => {
                 let v = self.text()?;
-                self.comp(slot).version = v.map(Text::from);
+                self.comp(slot).version = v;
             }
             b"group" => {
                 let v = self.text()?;
-                self.comp(slot).group = v.map(Text::from);
+                self.comp(slot).group = v;
             }
             b"purl" => {
                 let v = self.text()?;
-                self.comp(slot).purl = v.map(Text::from);
+                self.comp(slot).purl = v;
             }
             b"cpe" => {
                 if let Some(v) = self.text()? {
-                    self.comp(slot).cpes.push(v.into());
+                    self.comp(slot).cpes.push(v);
                 }
             }
             b"description" => {
                 let v = self.text()?;
-                self.comp(slot).description = v.map(Text::from);
+                self.comp(slot).description = v;
             }
             b"copyright" => {
                 let v = self.text()?;
-                self.comp(slot).copyright = v.map(Text::from);
+                self.comp(slot).copyright = v;
             }
             b"publisher" => {
                 let v = self.text()?;
-                self.comp(slot).publisher = v.map(Text::from);
+                self.comp(slot).publisher = v;
             }
             b"scope" => {
                 let v = self.text()?;
-                self.comp(slot).scope = v.map(Text::from);
+                self.comp(slot).scope = v;
             }
             b"author" => {
                 // Legacy (1.2–1.5) free-text author.
@@ -609,7 +609,7 @@ impl<'a> Reader<'a, '_> {
                             let kind = kind.as_deref().unwrap_or("").trim().to_string();
                             r.comp(slot).links.push(Link {
                                 kind: kind.into(),
-                                url: url.into(),
+                                url,
                             });
                         }
                         Ok(())
@@ -626,9 +626,9 @@ impl<'a> Reader<'a, '_> {
                     let value = r.text()?.unwrap_or_default();
                     let c = r.comp(slot);
                     if is_cpe_property(&name) && !value.is_empty() {
-                        c.cpes.push(value.clone().into());
+                        c.cpes.push(value.clone());
                     }
-                    c.properties.push((name.into(), value.into()));
+                    c.properties.push((name.into(), value));
                     Ok(())
                 })?;
             }
@@ -654,7 +654,7 @@ impl<'a> Reader<'a, '_> {
     /// `evidence`: occurrence locations and `filename` identity methods → file names;
     /// concluded purl / CPE identities kept aside for components without identifiers.
     fn evidence(&mut self, slot: usize) -> Result<(), IngestError> {
-        let mut files: Vec<String> = Vec::new();
+        let mut files: Vec<Text> = Vec::new();
         let mut purl = None;
         let mut cpes = Vec::new();
         self.children(|r, t| match t.local() {
@@ -720,11 +720,11 @@ impl<'a> Reader<'a, '_> {
             _ => r.x.skip(),
         })?;
         let s = &mut self.stage[slot];
-        s.comp.file_names.extend(files.into_iter().map(Text::from));
+        s.comp.file_names.extend(files);
         if s.evidence_purl.is_none() {
             s.evidence_purl = purl;
         }
-        s.evidence_cpes.extend(cpes.into_iter().map(Text::from));
+        s.evidence_cpes.extend(cpes);
         Ok(())
     }
 
@@ -751,13 +751,13 @@ impl<'a> Reader<'a, '_> {
                         _ => r.x.skip(),
                     })?;
                     if let Some(l) = id.or(name) {
-                        r.comp(slot).licenses.push(l.into());
+                        r.comp(slot).licenses.push(l);
                     }
                     Ok(())
                 }
                 b"expression" => {
                     if let Some(e) = r.text()? {
-                        r.comp(slot).licenses.push(e.into());
+                        r.comp(slot).licenses.push(e);
                     }
                     Ok(())
                 }
@@ -782,12 +782,12 @@ impl<'a> Reader<'a, '_> {
             }
             match t.local() {
                 b"name" => {
-                    p.name = r.text()?.unwrap_or_default().into();
+                    p.name = r.text()?.unwrap_or_default();
                     Ok(())
                 }
                 b"url" => {
                     if let Some(u) = r.text()? {
-                        p.urls.push(u.into());
+                        p.urls.push(u);
                     }
                     Ok(())
                 }
@@ -811,7 +811,7 @@ impl<'a> Reader<'a, '_> {
                             b"streetAddress" => &mut a.street,
                             _ => return r.x.skip(),
                         };
-                        *field = r.text()?.map(Text::from);
+                        *field = r.text()?;
                         Ok(())
                     })?;
                     if a != Address::default() {
@@ -835,12 +835,12 @@ impl<'a> Reader<'a, '_> {
             }
             match t.local() {
                 b"name" => {
-                    p.name = r.text()?.unwrap_or_default().into();
+                    p.name = r.text()?.unwrap_or_default();
                     Ok(())
                 }
                 b"email" => {
                     if let Some(e) = r.text()? {
-                        p.emails.push(e.into());
+                        p.emails.push(e);
                     }
                     Ok(())
                 }
@@ -949,9 +949,16 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// Trimmed text of the current element; `None` when empty.
-    fn text(&mut self) -> Result<Option<String>, IngestError> {
+    fn text(&mut self) -> Result<Option<Text>, IngestError> {
         let t = self.x.text()?;
-        Ok(owned_trimmed(t))
+        let trimmed = t.trim();
+        if trimmed.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(match &t {
+            Cow::Borrowed(_) => self.b.text(trimmed),
+            Cow::Owned(_) => Text::from(trimmed),
+        }))
     }
 
     /// After the root's end tag: anything but whitespace, comments and processing
