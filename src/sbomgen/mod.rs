@@ -40,6 +40,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+pub mod clock;
 pub mod ladder;
 pub mod raw;
 pub mod registry;
