@@ -5,6 +5,8 @@
 //!
 //! ```text
 //! scale audit FILE [--truth FILE] [--runs N] [--registry DIR] [--no-read]
+//!                  [--label TEXT] [--peak-rss-kb N]
+//! scale table < results.jsonl
 //! scale batch DIR --count N [--components N] [--seed S]
 //! scale ladder FILE --rungs N [--truth FILE]
 //! scale registry DIR [--factor N]
@@ -16,7 +18,9 @@
 //! reading the file, attribution, exposure, verdicts, rendering), the median on-CPU and wall
 //! time of `--runs` rounds (the three are interleaved within a round, so load drifts hit all of
 //! them alike); then the ratio audit / raw, and per planted component of the truth file
-//! whether it was found with the expected code, exposure and a valid path. The raw parse works
+//! whether it was found with the expected code, exposure and a valid path. `--label` and
+//! `--peak-rss-kb` (measured outside, by the script) are copied into the output; `table` turns
+//! such lines into one Markdown table per label. The raw parse works
 //! on bytes already in memory; the audit reads the file (from the page cache after the first
 //! round) as the command does.
 
@@ -34,6 +38,8 @@ use serde_json::{json, Value};
 
 const USAGE: &str = "usage:
   scale audit FILE [--truth FILE] [--runs N] [--registry DIR] [--no-read]
+                   [--label TEXT] [--peak-rss-kb N]
+  scale table < results.jsonl
   scale batch DIR --count N [--components N] [--seed S]
   scale ladder FILE --rungs N [--truth FILE]
   scale registry DIR [--factor N]";
@@ -106,6 +112,7 @@ fn run() -> Result<ExitCode, String> {
     let opts = Opts::parse(args)?;
     match cmd.as_str() {
         "audit" => audit(&opts),
+        "table" => table().map(|()| ExitCode::SUCCESS),
         "batch" => batch(&opts).map(|()| ExitCode::SUCCESS),
         "ladder" => write_ladder(&opts).map(|()| ExitCode::SUCCESS),
         "registry" => {
@@ -213,7 +220,14 @@ fn audit(opts: &Opts) -> Result<ExitCode, String> {
         "ratio_wall": ratio(median(&aud_w), median(&raw_w)),
         "findings": doc_report.get("findings").and_then(Value::as_array).map(Vec::len),
         "registry": report.pointer("/registry/origin"),
+        "label": opts.get("--label"),
     });
+    if let Some(kb) = opts.get("--peak-rss-kb") {
+        let kb: u64 = kb.parse().map_err(|_| format!("--peak-rss-kb {kb}"))?;
+        out["peak_rss_bytes"] = json!(kb * 1024);
+        out["rss_per_input"] =
+            json!((kb as f64 * 1024.0 / bytes.len().max(1) as f64 * 100.0).round() / 100.0);
+    }
 
     let mut ok = true;
     if let Some(t) = opts.get("--truth") {
@@ -296,5 +310,83 @@ fn write_ladder(opts: &Opts) -> Result<(), String> {
         g.components + 1,
         g.text.len()
     );
+    Ok(())
+}
+
+/// One Markdown table per label (in order of first appearance) from `audit` output lines.
+fn table() -> Result<(), String> {
+    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    for line in std::io::stdin().lines() {
+        let line = line.map_err(|e| format!("stdin: {e}"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&line).map_err(|e| format!("stdin: {e}"))?;
+        let label = v
+            .get("label")
+            .and_then(Value::as_str)
+            .or_else(|| v.get("format").and_then(Value::as_str))
+            .unwrap_or("?")
+            .to_string();
+        match groups.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, rows)) => rows.push(v),
+            None => groups.push((label, vec![v])),
+        }
+    }
+    let num = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_f64);
+    let cell =
+        |x: Option<f64>, digits: usize| x.map_or("–".to_string(), |x| format!("{x:.digits$}"));
+    for (label, rows) in groups {
+        let registries = rows.iter().any(|v| {
+            v.get("registry")
+                .and_then(Value::as_str)
+                .is_some_and(|r| r != "embedded")
+        });
+        println!("\n#### {label}\n");
+        if registries {
+            print!("| registry ");
+        }
+        println!(
+            "| components | bytes | raw parse (ms CPU) | read (ms CPU) | audit (ms CPU) | audit / raw | \
+             audit (ms wall) | peak RSS (MB) | RSS / input | most paths | planted found, valid path |"
+        );
+        if registries {
+            print!("|---");
+        }
+        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        for v in rows {
+            if registries {
+                let origin = v.get("registry").and_then(Value::as_str).unwrap_or("?");
+                let name = Path::new(origin)
+                    .file_name()
+                    .map_or(origin.to_string(), |n| n.to_string_lossy().into_owned());
+                print!("| {name} ");
+            }
+            let planted = match (num(&v, "/planted_ok"), num(&v, "/planted")) {
+                (Some(ok), Some(all)) if ok == all => format!("{ok} / {all} yes"),
+                (Some(ok), Some(all)) => format!("{ok} / {all} **NO**"),
+                _ => "not checked".into(),
+            };
+            let most_paths = v
+                .get("paths")
+                .and_then(Value::as_array)
+                .and_then(|a| a.iter().filter_map(Value::as_u64).max())
+                .map_or("–".to_string(), |p| p.to_string());
+            println!(
+                "| {} | {} | {} | {} | {} | {}× | {} | {} | {}× | {} | {} |",
+                cell(num(&v, "/components"), 0),
+                cell(num(&v, "/bytes"), 0),
+                cell(num(&v, "/raw/cpu_ms"), 0),
+                cell(num(&v, "/read/cpu_ms"), 0),
+                cell(num(&v, "/audit/cpu_ms"), 0),
+                cell(num(&v, "/ratio_cpu"), 2),
+                cell(num(&v, "/audit/wall_ms"), 0),
+                cell(num(&v, "/peak_rss_bytes").map(|b| b / 1e6), 0),
+                cell(num(&v, "/rss_per_input"), 2),
+                most_paths,
+                planted,
+            );
+        }
+    }
     Ok(())
 }
