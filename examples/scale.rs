@@ -336,6 +336,8 @@ fn table() -> Result<(), String> {
     let num = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_f64);
     let cell =
         |x: Option<f64>, digits: usize| x.map_or("–".to_string(), |x| format!("{x:.digits$}"));
+    // Milliseconds: one decimal below 10 ms, none above.
+    let ms_cell = |x: Option<f64>| cell(x, usize::from(x.is_some_and(|x| x < 10.0)));
     for (label, rows) in groups {
         let registries = rows.iter().any(|v| {
             v.get("registry")
@@ -376,11 +378,11 @@ fn table() -> Result<(), String> {
                 "| {} | {} | {} | {} | {} | {}× | {} | {} | {}× | {} | {} |",
                 cell(num(&v, "/components"), 0),
                 cell(num(&v, "/bytes"), 0),
-                ms(num(&v, "/raw/cpu_ms")),
-                ms(num(&v, "/read/cpu_ms")),
-                ms(num(&v, "/audit/cpu_ms")),
+                ms_cell(num(&v, "/raw/cpu_ms")),
+                ms_cell(num(&v, "/read/cpu_ms")),
+                ms_cell(num(&v, "/audit/cpu_ms")),
                 cell(num(&v, "/ratio_cpu"), 2),
-                ms(num(&v, "/audit/wall_ms")),
+                ms_cell(num(&v, "/audit/wall_ms")),
                 cell(num(&v, "/peak_rss_bytes").map(|b| b / 1e6), 0),
                 cell(num(&v, "/rss_per_input"), 2),
                 most_paths,
