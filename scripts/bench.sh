@@ -71,7 +71,8 @@ peak_rss_kb() {
 wall_cpu() {
     local log="$work/time.log"
     /usr/bin/time -f '%e %U %S' -o "$log" "$bomvet" audit --format json "$@" >/dev/null || true
-    awk '{ printf "%s %.2f", $1, $2 + $3 }' "$log"
+    # The last line: `time` puts "Command exited with non-zero status 1" before it on deny.
+    tail -n 1 "$log" | awk '{ printf "%s %.2f\n", $1, $2 + $3 }'
 }
 
 echo "# bomvet scale benchmark"
