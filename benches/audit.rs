@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use bomvet::audit::Auditor;
 use bomvet::exposure::Analysis;
+use bomvet::policy::date::Day;
 use bomvet::policy::Policy;
 use bomvet::registry::model::Registry;
 use bomvet::resolve::Resolver;
@@ -68,6 +69,7 @@ fn audit(c: &mut criterion::Criterion<CpuTime>) {
     let padded = Registry::from_files(registry::padded(10), "padded".into(), Vec::new())
         .unwrap_or_else(|e| panic!("{e}"));
     let policy = Policy::default();
+    let today = Day::from_system_time(std::time::SystemTime::now());
     let registries: [(&str, &Registry); 2] = [("registry-1x", real), ("registry-10x", &padded)];
 
     let mut g = c.benchmark_group(format!("attribute-{n}"));
@@ -103,12 +105,12 @@ fn audit(c: &mut criterion::Criterion<CpuTime>) {
     configure(&mut g);
     g.throughput(Throughput::Bytes(gen.text.len() as u64));
     for (name, reg) in registries {
-        let auditor = Auditor::new(reg, reg.index(), &policy);
+        let auditor = Auditor::new(reg, reg.index(), &policy, today);
         g.bench_function(name, |b| {
             b.iter(|| auditor.audit(black_box(&doc)).map(|r| r.findings.len()))
         });
     }
-    let auditor = Auditor::new(real, real.index(), &policy);
+    let auditor = Auditor::new(real, real.index(), &policy, today);
     g.bench_function("read+audit", |b| {
         b.iter(|| {
             let d = read_bytes(

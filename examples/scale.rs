@@ -178,7 +178,7 @@ fn audit(opts: &Opts) -> Result<ExitCode, String> {
             read_c.push(c);
             read_w.push(w);
         }
-        let (outcome, c, w) = measure(|| bomvet::commands::audit::run(&audit_args));
+        let ((outcome, _files), c, w) = measure(|| bomvet::commands::audit::run(&audit_args));
         aud_c.push(c);
         aud_w.push(w);
         last = Some(outcome);

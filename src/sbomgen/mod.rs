@@ -13,7 +13,8 @@
 //!   dependencies further down, a small "hot" set of deep components gets heavy fan-in (so
 //!   diamonds are everywhere), and a few back edges make cycles;
 //! - about 2% of components are nested in their parent (CycloneDX nested `components`,
-//!   SPDX `CONTAINS`);
+//!   SPDX `CONTAINS`); nested components are leaves, so only they are reached through a
+//!   containment and every planted exposure is known in advance;
 //! - purls across npm, maven, pypi, golang, deb and generic, suppliers, authors, SHA-256
 //!   hashes, licences (ids and expressions), properties, CPEs on about one in ten;
 //! - ten planted components from the vendor registry, one per form the audit handles, each
@@ -567,7 +568,7 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
             continue;
         }
         let r = range(l - 1);
-        let p = r.start + rng.below(r.len());
+        let p = not_nested(&comps, r.clone(), r.start + rng.below(r.len()));
         if rng.chance(0.02) {
             comps[i].parent = Some(p);
             comps[p].children.push(i);
@@ -577,7 +578,8 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
     }
     for i in 1..=n_regular {
         let l = level[i];
-        if l >= depth {
+        // Nested components are leaves: nothing is reached through them but themselves.
+        if l >= depth || comps[i].parent.is_some() {
             continue;
         }
         let extra = *rng.pick(&[0usize, 0, 1, 1, 2, 3]);
@@ -599,7 +601,8 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
         for _ in 0..(1 + n_regular / 2000) {
             let from = level_start[3] + rng.below(n_regular + 1 - level_start[3]);
             let to = 1 + rng.below(level_start[level[from] - 1] - 1);
-            if from <= n_regular && !comps[from].deps.contains(&to) {
+            if from <= n_regular && comps[from].parent.is_none() && !comps[from].deps.contains(&to)
+            {
                 comps[from].deps.push(to);
             }
         }
@@ -619,7 +622,7 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
             let id = comps.len();
             let l = 2 + rng.below(depth.saturating_sub(1).max(1));
             let r = range(l.min(depth));
-            let host = r.start + rng.below(r.len());
+            let host = not_nested(&comps, r.clone(), r.start + rng.below(r.len()));
             match attach {
                 Attach::Nested => {
                     // The host becomes another vendor's product bundling the SDK.
@@ -680,6 +683,17 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
         planted,
         components: comps.len() - 1,
     }
+}
+
+/// `pick`, or the next component of `range` after it (wrapping) that is not nested in
+/// another; `pick` itself if all are. Keeps every path through a *contains* edge ending at the
+/// nested component, so the exposure of everything else is decided by dependencies alone.
+fn not_nested(comps: &[Comp], range: std::ops::Range<usize>, pick: usize) -> usize {
+    let len = range.len();
+    (0..len)
+        .map(|k| range.start + (pick - range.start + k) % len)
+        .find(|&i| comps.get(i).is_some_and(|c| c.parent.is_none()))
+        .unwrap_or(pick)
 }
 
 /// BFS predecessor of every component reachable from the root over dependency and
