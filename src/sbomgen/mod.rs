@@ -13,18 +13,39 @@
 //!   dependencies further down, a small "hot" set of deep components gets heavy fan-in (so
 //!   diamonds are everywhere), and a few back edges make cycles;
 //! - about 2% of components are nested in their parent (CycloneDX nested `components`,
-//!   SPDX `CONTAINS`);
+//!   SPDX `CONTAINS`); nested components are leaves, so only they are reached through a
+//!   containment and every planted exposure is known in advance;
 //! - purls across npm, maven, pypi, golang, deb and generic, suppliers, authors, SHA-256
 //!   hashes, licences (ids and expressions), properties, CPEs on about one in ten;
-//! - five planted components from the vendor registry (a Kaspersky mobile SDK nested inside
-//!   another vendor's component, Huawei HMS, ByteDance Pangle, a Hikvision SDK DLL, and a
-//!   Juniper Junos OS version that embedded Kaspersky's engine), each reachable from the root.
+//! - ten planted components from the vendor registry, one per form the audit handles, each
+//!   with the finding code and exposure a correct audit gives under the default policy: a
+//!   Kaspersky mobile SDK nested inside another vendor's component (embedded via contains),
+//!   Huawei HMS by purl (transitive), ByteDance Pangle (review: outside the designation's
+//!   scope), a Hikvision SDK DLL known only by its file name (conditional on the use context),
+//!   a Juniper Junos OS version that embedded Kaspersky's engine on unconfirmed identifiers
+//!   (review-oem), a Kaspersky engine known only by its CPE as a direct dependency of the root,
+//!   a firmware blob known only by its supplier (ZTE), a Huawei SDK listed in the inventory but
+//!   attached to nothing (unattached), and D-Link NetDefendOS inside (banned-embedded through
+//!   the OEM relation) and outside (oem-outside-period) the period it carried Kaspersky's
+//!   engine.
+//!
+//! [`ladder`] writes the pathological graph for path counting (2^k distinct root paths), and
+//! [`registry`] a registry padded with synthetic vendors; [`raw`] holds the raw-parse baselines
+//! and [`truth`] checks an audit report against the planted truth.
 //!
 //! Not part of bomvet's public API (`#[doc(hidden)]`): it is here so that `examples/gensbom`
 //! and the benchmarks share one implementation.
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+pub mod clock;
+pub mod ladder;
+pub mod raw;
+pub mod registry;
+pub mod truth;
 
 /// Output serialisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,17 +104,26 @@ impl Rng {
     }
 }
 
-/// A planted banned-vendor component and how it is reached.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A planted banned-vendor component and how it is reached (one entry of the truth file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Planted {
     /// Its reference in the generated document (bom-ref or SPDXID).
+    #[serde(rename = "ref")]
     pub reference: String,
     /// Registry id of the vendor a correct audit attributes it to.
     pub vendor: String,
+    /// The finding code a correct audit gives it under the default policy.
+    pub code: String,
+    /// Its exposure (`direct`, `transitive`, `embedded`, `unattached`).
+    pub exposure: String,
     /// What was planted, in words.
     pub what: String,
-    /// One shortest path of references from the root to it (root first, it last).
+    /// One shortest path of references from the root to it (root first, it last); empty when
+    /// nothing reaches it.
     pub path: Vec<String>,
+    /// Number of distinct root paths to it, when the generator knows it exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paths: Option<u64>,
 }
 
 /// A generated document.
@@ -270,8 +300,31 @@ fn regular(rng: &mut Rng, i: usize) -> Comp {
     }
 }
 
-/// The planted components: (component, registry vendor id, description, planted nested?).
-fn planted(rng: &mut Rng) -> Vec<(Comp, &'static str, &'static str, bool)> {
+/// Where a planted component is attached in the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attach {
+    /// Nested in (CycloneDX) / contained by (SPDX) a component some levels down.
+    Nested,
+    /// A dependency of a component some levels down.
+    Dependency,
+    /// A direct dependency of the root.
+    Root,
+    /// Listed, but no relationship reaches it.
+    Nothing,
+}
+
+/// One planted component with what a correct audit says about it.
+struct Plant {
+    comp: Comp,
+    vendor: &'static str,
+    code: &'static str,
+    exposure: &'static str,
+    what: &'static str,
+    attach: Attach,
+}
+
+/// The planted components, one per form the audit handles.
+fn planted(rng: &mut Rng) -> Vec<Plant> {
     let c = |kind, group: Option<&str>, name: &str, version: &str, purl: &str| Comp {
         kind,
         group: group.map(str::to_string),
@@ -297,7 +350,7 @@ fn planted(rng: &mut Rng) -> Vec<(Comp, &'static str, &'static str, bool)> {
         "pkg:maven/com.huawei.hms/push@6.11.0.300?type=aar",
     );
     hms.author = Some("Huawei developer relations".into());
-    let mut pangle = c(
+    let pangle = c(
         "library",
         Some("com.pangle.global"),
         "ads-sdk",
@@ -321,44 +374,147 @@ fn planted(rng: &mut Rng) -> Vec<(Comp, &'static str, &'static str, bool)> {
     );
     junos.supplier = Some("Juniper Networks".into());
     junos.cpe = Some("cpe:2.3:o:juniper:junos:12.1x46:d10:*:*:*:*:*:*".into());
-    for p in [&mut kav, &mut hms, &mut pangle, &mut hik, &mut junos] {
-        p.hash = hex64(rng);
+    // Nothing but the CPE names the vendor: neutral name, namespace-less purl.
+    let mut engine = c(
+        "library",
+        None,
+        "av-engine-core",
+        "21.3.10",
+        "pkg:generic/av-engine-core@21.3.10",
+    );
+    engine.cpe = Some("cpe:2.3:a:kaspersky:anti-virus:21.3.10:*:*:*:*:*:*:*".into());
+    // Nothing but the supplier's legal name names the vendor.
+    let mut blob = c(
+        "firmware",
+        None,
+        "baseband-blob",
+        "3.2.1",
+        "pkg:generic/baseband-blob@3.2.1",
+    );
+    blob.supplier = Some("ZTE Corporation".into());
+    let agc = c(
+        "library",
+        Some("com.huawei.agconnect"),
+        "agconnect-core",
+        "1.9.1.301",
+        "pkg:maven/com.huawei.agconnect/agconnect-core@1.9.1.301",
+    );
+    let mut netdefend_in = c(
+        "operating-system",
+        None,
+        "NetDefendOS",
+        "2.40.03",
+        "pkg:generic/dlink/netdefendos@2.40.03",
+    );
+    netdefend_in.supplier = Some("D-Link Corporation".into());
+    let mut netdefend_out = c(
+        "operating-system",
+        None,
+        "NetDefendOS",
+        "2.60.01",
+        "pkg:generic/dlink/netdefendos@2.60.01",
+    );
+    netdefend_out.supplier = Some("D-Link Corporation".into());
+    let mut out = vec![
+        Plant {
+            comp: kav,
+            vendor: "kaspersky",
+            code: "banned-embedded",
+            exposure: "embedded",
+            what: "Kaspersky mobile SDK (com.kavsdk) nested inside another vendor's component",
+            attach: Attach::Nested,
+        },
+        Plant {
+            comp: hms,
+            vendor: "huawei",
+            code: "banned-vendor",
+            exposure: "transitive",
+            what: "Huawei HMS Core push (pkg:maven/com.huawei.hms)",
+            attach: Attach::Dependency,
+        },
+        Plant {
+            comp: pangle,
+            vendor: "bytedance",
+            code: "review-vendor",
+            exposure: "transitive",
+            what: "ByteDance Pangle ads SDK (outside FAR 52.204-27's covered application)",
+            attach: Attach::Dependency,
+        },
+        Plant {
+            comp: hik,
+            vendor: "hikvision",
+            code: "conditional-vendor",
+            exposure: "transitive",
+            what: "Hikvision HCNetSDK.dll under an unrelated name (Section 889 use context)",
+            attach: Attach::Dependency,
+        },
+        Plant {
+            comp: junos,
+            vendor: "kaspersky",
+            code: "review-oem",
+            exposure: "transitive",
+            what: "Juniper Junos OS 12.1X46 (SRX UTM antivirus embeds Kaspersky's engine; \
+                   unconfirmed identifiers only)",
+            attach: Attach::Dependency,
+        },
+        Plant {
+            comp: engine,
+            vendor: "kaspersky",
+            code: "banned-vendor",
+            exposure: "direct",
+            what: "Kaspersky Anti-Virus engine known only by its CPE, a direct dependency",
+            attach: Attach::Root,
+        },
+        Plant {
+            comp: blob,
+            vendor: "zte",
+            code: "banned-vendor",
+            exposure: "transitive",
+            what: "Firmware blob known only by its supplier, ZTE Corporation",
+            attach: Attach::Dependency,
+        },
+        Plant {
+            comp: agc,
+            vendor: "huawei",
+            code: "banned-vendor",
+            exposure: "unattached",
+            what: "Huawei AppGallery Connect SDK listed but attached to nothing",
+            attach: Attach::Nothing,
+        },
+        Plant {
+            comp: netdefend_in,
+            vendor: "kaspersky",
+            code: "banned-embedded",
+            exposure: "embedded",
+            what: "D-Link NetDefendOS 2.40.03 (Kaspersky's engine, inside the OEM period)",
+            attach: Attach::Dependency,
+        },
+        Plant {
+            comp: netdefend_out,
+            vendor: "kaspersky",
+            code: "oem-outside-period",
+            exposure: "transitive",
+            what: "D-Link NetDefendOS 2.60.01 (after the OEM period)",
+            attach: Attach::Dependency,
+        },
+    ];
+    for p in &mut out {
+        p.comp.hash = hex64(rng);
     }
-    vec![
-        (
-            kav,
-            "kaspersky",
-            "Kaspersky mobile SDK (com.kavsdk) nested inside another vendor's component",
-            true,
-        ),
-        (
-            hms,
-            "huawei",
-            "Huawei HMS Core push (pkg:maven/com.huawei.hms)",
-            false,
-        ),
-        (pangle, "bytedance", "ByteDance Pangle ads SDK", false),
-        (
-            hik,
-            "hikvision",
-            "Hikvision HCNetSDK.dll under an unrelated name",
-            false,
-        ),
-        (
-            junos,
-            "kaspersky",
-            "Juniper Junos OS 12.1X46 (SRX UTM antivirus embeds Kaspersky's engine)",
-            false,
-        ),
-    ]
+    out
 }
+
+/// Number of planted components in a document of at least [`PLANT_FROM`] components.
+pub const PLANTED: usize = 10;
+/// Smallest component count that gets planted components.
+pub const PLANT_FROM: usize = 50;
 
 /// Generate one document.
 pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
     let mut rng = Rng::new(seed);
     let n = components.max(1);
-    let plant = n >= 50;
-    let n_regular = if plant { n - 5 } else { n };
+    let plant = n >= PLANT_FROM;
+    let n_regular = if plant { n - PLANTED } else { n };
 
     // Index 0 is the root.
     let mut comps: Vec<Comp> = Vec::with_capacity(n + 1);
@@ -412,7 +568,7 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
             continue;
         }
         let r = range(l - 1);
-        let p = r.start + rng.below(r.len());
+        let p = not_nested(&comps, r.clone(), r.start + rng.below(r.len()));
         if rng.chance(0.02) {
             comps[i].parent = Some(p);
             comps[p].children.push(i);
@@ -422,7 +578,8 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
     }
     for i in 1..=n_regular {
         let l = level[i];
-        if l >= depth {
+        // Nested components are leaves: nothing is reached through them but themselves.
+        if l >= depth || comps[i].parent.is_some() {
             continue;
         }
         let extra = *rng.pick(&[0usize, 0, 1, 1, 2, 3]);
@@ -444,7 +601,8 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
         for _ in 0..(1 + n_regular / 2000) {
             let from = level_start[3] + rng.below(n_regular + 1 - level_start[3]);
             let to = 1 + rng.below(level_start[level[from] - 1] - 1);
-            if from <= n_regular && !comps[from].deps.contains(&to) {
+            if from <= n_regular && comps[from].parent.is_none() && !comps[from].deps.contains(&to)
+            {
                 comps[from].deps.push(to);
             }
         }
@@ -452,22 +610,33 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
 
     let mut planted_ids = Vec::new();
     if plant {
-        for (mut c, vendor, what, nested) in planted(&mut rng) {
+        for Plant {
+            mut comp,
+            vendor,
+            code,
+            exposure,
+            what,
+            attach,
+        } in planted(&mut rng)
+        {
             let id = comps.len();
             let l = 2 + rng.below(depth.saturating_sub(1).max(1));
             let r = range(l.min(depth));
-            let host = r.start + rng.below(r.len());
-            if nested {
-                // The host becomes another vendor's product bundling the SDK.
-                comps[host].supplier = Some("Globex Mobile Security Ltd.".into());
-                comps[host].kind = "framework";
-                c.parent = Some(host);
-                comps[host].children.push(id);
-            } else {
-                comps[host].deps.push(id);
+            let host = not_nested(&comps, r.clone(), r.start + rng.below(r.len()));
+            match attach {
+                Attach::Nested => {
+                    // The host becomes another vendor's product bundling the SDK.
+                    comps[host].supplier = Some("Globex Mobile Security Ltd.".into());
+                    comps[host].kind = "framework";
+                    comp.parent = Some(host);
+                    comps[host].children.push(id);
+                }
+                Attach::Dependency => comps[host].deps.push(id),
+                Attach::Root => comps[0].deps.push(id),
+                Attach::Nothing => {}
             }
-            comps.push(c);
-            planted_ids.push((id, vendor, what));
+            comps.push(comp);
+            planted_ids.push((id, vendor, code, exposure, what));
         }
     }
     for (i, c) in comps.iter_mut().enumerate() {
@@ -489,14 +658,17 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
     let paths = shortest_paths(&comps);
     let planted = planted_ids
         .into_iter()
-        .map(|(id, vendor, what)| Planted {
+        .map(|(id, vendor, code, exposure, what)| Planted {
             reference: reference(&comps[id]),
             vendor: vendor.to_string(),
+            code: code.to_string(),
+            exposure: exposure.to_string(),
             what: what.to_string(),
             path: path_to(&paths, id)
                 .into_iter()
                 .map(|i| reference(&comps[i]))
                 .collect(),
+            paths: None,
         })
         .collect();
 
@@ -511,6 +683,17 @@ pub fn generate(format: GenFormat, components: usize, seed: u64) -> Generated {
         planted,
         components: comps.len() - 1,
     }
+}
+
+/// `pick`, or the next component of `range` after it (wrapping) that is not nested in
+/// another; `pick` itself if all are. Keeps every path through a *contains* edge ending at the
+/// nested component, so the exposure of everything else is decided by dependencies alone.
+fn not_nested(comps: &[Comp], range: std::ops::Range<usize>, pick: usize) -> usize {
+    let len = range.len();
+    (0..len)
+        .map(|k| range.start + (pick - range.start + k) % len)
+        .find(|&i| comps.get(i).is_some_and(|c| c.parent.is_none()))
+        .unwrap_or(pick)
 }
 
 /// BFS predecessor of every component reachable from the root over dependency and
@@ -531,6 +714,9 @@ fn shortest_paths(comps: &[Comp]) -> Vec<usize> {
 }
 
 fn path_to(prev: &[usize], id: usize) -> Vec<usize> {
+    if prev.get(id).is_none_or(|&p| p == usize::MAX) {
+        return Vec::new();
+    }
     let mut path = vec![id];
     let mut at = id;
     while at != 0 && prev[at] != usize::MAX {
@@ -541,33 +727,15 @@ fn path_to(prev: &[usize], id: usize) -> Vec<usize> {
     path
 }
 
-/// The truth file: the planted components as a JSON array.
+/// The truth file: the planted components as a JSON array (read back with
+/// [`truth::parse`]).
 pub fn truth_json(g: &Generated) -> String {
-    let mut s = String::from("[\n");
-    for (i, p) in g.planted.iter().enumerate() {
-        let path: Vec<String> = p.path.iter().map(|r| json_str(r)).collect();
-        let _ = writeln!(
-            s,
-            "  {{\"ref\": {}, \"vendor\": {}, \"what\": {}, \"path\": [{}]}}{}",
-            json_str(&p.reference),
-            json_str(&p.vendor),
-            json_str(&p.what),
-            path.join(", "),
-            if i + 1 < g.planted.len() { "," } else { "" }
-        );
-    }
-    s.push(']');
+    let mut s = serde_json::to_string_pretty(&g.planted).unwrap_or_else(|_| "[]".into());
     s.push('\n');
     s
 }
 
-fn json_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    push_json_str(&mut out, s);
-    out
-}
-
-fn push_json_str(out: &mut String, s: &str) {
+pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -67,11 +67,28 @@ fn graph_is_deep_with_fan_in_cycles_and_everything_reachable() {
     let g = generate(GenFormat::CdxJson, 5000, 3);
     let d = read(&g);
     let dist = distances(&d);
-    assert!(
-        dist.iter().all(|&x| x != usize::MAX),
-        "unreachable component"
-    );
-    let deepest = dist.iter().max().copied().unwrap_or(0);
+    let unattached: Vec<&str> = g
+        .planted
+        .iter()
+        .filter(|p| p.exposure == "unattached")
+        .map(|p| p.reference.as_str())
+        .collect();
+    assert_eq!(unattached.len(), 1);
+    for (i, x) in dist.iter().enumerate() {
+        let planted_unattached = unattached.contains(&d.components[i].bom_ref.as_str());
+        assert_eq!(
+            *x == usize::MAX,
+            planted_unattached,
+            "{}",
+            d.components[i].bom_ref
+        );
+    }
+    let deepest = dist
+        .iter()
+        .filter(|&&x| x != usize::MAX)
+        .max()
+        .copied()
+        .unwrap_or(0);
     assert!((10..=31).contains(&deepest), "depth {deepest}");
     let mut indegree = vec![0usize; d.components.len()];
     for r in &d.relationships {
@@ -83,6 +100,7 @@ fn graph_is_deep_with_fan_in_cycles_and_everything_reachable() {
         .relationships
         .iter()
         .filter(|r| dist[r.to as usize] < dist[r.from as usize] && r.to != d.roots[0])
+        .filter(|r| dist[r.from as usize] != usize::MAX)
         .count();
     assert!(back > 0, "no cycle");
     let direct = d
@@ -90,14 +108,15 @@ fn graph_is_deep_with_fan_in_cycles_and_everything_reachable() {
         .iter()
         .filter(|r| r.from == d.roots[0])
         .count();
-    assert!((3..=8).contains(&direct), "{direct} direct dependencies");
+    // 3 to 7 generated, plus the planted direct dependency.
+    assert!((4..=8).contains(&direct), "{direct} direct dependencies");
 }
 
 #[test]
 fn planted_paths_are_shortest_paths_in_the_read_document() {
     for f in ALL {
         let g = generate(f, 3000, 11);
-        assert_eq!(g.planted.len(), 5, "{f:?}");
+        assert_eq!(g.planted.len(), PLANTED, "{f:?}");
         let d = read(&g);
         let dist = distances(&d);
         let id = |r: &str| {
@@ -107,6 +126,17 @@ fn planted_paths_are_shortest_paths_in_the_read_document() {
                 .unwrap_or_else(|| panic!("{f:?}: {r} not in the document"))
         };
         for p in &g.planted {
+            if p.exposure == "unattached" {
+                assert!(p.path.is_empty());
+                assert_eq!(dist[id(&p.reference)], usize::MAX, "{f:?}: reachable");
+                continue;
+            }
+            assert_eq!(
+                p.path.len() == 2,
+                p.exposure == "direct",
+                "{f:?}: {}",
+                p.reference
+            );
             assert_eq!(p.path.last(), Some(&p.reference));
             assert_eq!(id(&p.path[0]), d.roots[0] as usize, "{f:?}");
             for w in p.path.windows(2) {
@@ -139,6 +169,45 @@ fn truth_file_is_json_naming_each_planted_vendor() {
         .collect();
     assert_eq!(
         vendors,
-        ["kaspersky", "huawei", "bytedance", "hikvision", "kaspersky"]
+        [
+            "kaspersky",
+            "huawei",
+            "bytedance",
+            "hikvision",
+            "kaspersky",
+            "kaspersky",
+            "zte",
+            "huawei",
+            "kaspersky",
+            "kaspersky"
+        ]
     );
+}
+
+/// The audit, end to end through the library, gives every planted component the code, the
+/// exposure and a valid path the truth promises, in every format.
+#[test]
+fn the_audit_finds_every_planted_component_as_the_truth_says() {
+    use crate::audit::Auditor;
+    use crate::policy::Policy;
+    use crate::registry::model::Registry;
+    let reg = Registry::embedded().unwrap();
+    let policy = Policy::default();
+    let today = crate::policy::date::Day::parse("2025-06-01").unwrap();
+    let auditor = Auditor::new(reg, reg.index(), &policy, today);
+    for (f, seed) in ALL.iter().flat_map(|f| [(*f, 3), (*f, 21), (*f, 40)]) {
+        let g = generate(f, 1500, seed);
+        let d = read(&g);
+        let report = serde_json::to_value(auditor.audit(&d).unwrap()).unwrap();
+        let verdicts = truth::check(&g.planted, &d, &report);
+        let bad: Vec<_> = verdicts.iter().filter(|v| !v.ok()).collect();
+        assert!(bad.is_empty(), "{f:?} seed {seed}: {bad:?}");
+    }
+}
+
+#[test]
+fn small_documents_get_no_planted_components() {
+    let g = generate(GenFormat::CdxJson, PLANT_FROM - 1, 1);
+    assert!(g.planted.is_empty());
+    assert_eq!(read(&g).component_count(), PLANT_FROM - 1);
 }
