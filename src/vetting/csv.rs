@@ -91,13 +91,15 @@ pub fn parse(text: &str) -> Result<Vec<Vec<Field>>, CsvError> {
                 line += 1;
                 column = 1;
             }
-            c if was_quoted => return Err(CsvError {
-                line,
-                column,
-                message: format!(
+            c if was_quoted => {
+                return Err(CsvError {
+                    line,
+                    column,
+                    message: format!(
                     "{c:?} after a closing quote (a quote inside a quoted field is written \"\")"
                 ),
-            }),
+                })
+            }
             c => {
                 field.push(c);
                 column += 1;

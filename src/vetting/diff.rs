@@ -461,9 +461,12 @@ pub fn render_markdown(d: &DiffReport) -> String {
             let _ = writeln!(out, "None.");
             continue;
         }
+        let both = list.iter().any(|e| e.old.is_some() && e.new.is_some());
         let _ = writeln!(
             out,
-            "| severity | code | vendor | component | exposure | path | changes |\n|---|---|---|---|---|---|---|"
+            "| severity | code | vendor | component | exposure | path |{}\n|---|---|---|---|---|---|{}",
+            if both { " changes |" } else { "" },
+            if both { "---|" } else { "" }
         );
         for e in list {
             let Some(f) = e.current() else { continue };
@@ -473,14 +476,9 @@ pub fn render_markdown(d: &DiffReport) -> String {
                 .map(|r| md_escape(r))
                 .collect::<Vec<_>>()
                 .join(" → ");
-            let change = match (&e.old, &e.new) {
-                (Some(o), Some(n)) => md_escape(&changes(o, n).join("; ")),
-                _ => String::new(),
-            };
             let waived = if f.waiver.is_some() { " (waived)" } else { "" };
-            let _ = writeln!(
-                out,
-                "| {}{waived} | {} | {} | {} | {} | {} | {} |",
+            let mut row = format!(
+                "| {}{waived} | {} | {} | {} | {} | {} |",
                 f.severity.as_str(),
                 f.code.as_str(),
                 e.vendor
@@ -490,8 +488,11 @@ pub fn render_markdown(d: &DiffReport) -> String {
                 md_escape(&what(f)),
                 f.exposure.as_deref().unwrap_or(""),
                 path,
-                change
             );
+            if let (true, Some(o), Some(n)) = (both, &e.old, &e.new) {
+                let _ = write!(row, " {} |", md_escape(&changes(o, n).join("; ")));
+            }
+            let _ = writeln!(out, "{row}");
         }
     }
     let _ = writeln!(

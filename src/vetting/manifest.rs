@@ -31,9 +31,10 @@ pub struct Entry {
     pub sbom: String,
     /// The SBOM as an input: resolved against the manifest's directory (or a URL).
     pub input: String,
-    /// Where `sbom` is written (1-based).
+    /// Where `sbom` is written (1-based), and its key.
     pub line: usize,
     pub column: usize,
+    pub key: String,
 }
 
 /// A validated manifest.
@@ -153,7 +154,7 @@ pub fn load(path: &Path, source: &str) -> Result<Manifest, ManifestError> {
             problems.push(Problem {
                 line: e.line,
                 column: e.column,
-                key: String::new(),
+                key: e.key.clone(),
                 message: format!("SBOM {:?} not found (looked for {})", e.sbom, e.input),
             });
         }
@@ -205,6 +206,7 @@ pub fn parse(text: &str, kind: Kind, base: &Path) -> (Manifest, Vec<Problem>) {
             input,
             line: row.sbom.line,
             column: row.sbom.column,
+            key: row.sbom.key,
         });
     }
     if entries.is_empty() && problems.is_empty() {
@@ -223,6 +225,7 @@ pub fn parse(text: &str, kind: Kind, base: &Path) -> (Manifest, Vec<Problem>) {
             },
         });
     }
+    problems.sort_by_key(|p| (p.line, p.column));
     (Manifest { entries }, problems)
 }
 
