@@ -504,3 +504,165 @@ pub fn render_markdown(d: &DiffReport) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{PolicyInfo, RegistryInfo};
+    use crate::vetting::rollup::tests::{component, doc, finding, waived};
+
+    fn run(old: Vec<Finding>, new: Vec<Finding>) -> DiffReport {
+        let registry = RegistryInfo {
+            version: "t".into(),
+            serial: 1,
+            digest: "sha256:0".into(),
+            origin: "embedded".into(),
+            layers: Vec::new(),
+        };
+        let policy = PolicyInfo {
+            source: None,
+            use_context: Vec::new(),
+            levels: BTreeMap::new(),
+            enforce: None,
+            countries_of_concern: Vec::new(),
+            designations: BTreeMap::new(),
+            unresolved: None,
+            waivers: Vec::new(),
+            waivers_checked_on: None,
+        };
+        diff(&doc("old", old), &doc("new", new), registry, policy)
+    }
+
+    const K: Option<(&str, &str)> = Some(("kaspersky", "RU"));
+
+    fn kav(version: &str, purl_tail: &str) -> Finding {
+        component(
+            finding(Code::BannedEmbedded, Level::Deny, K),
+            "KAV SDK",
+            version,
+            Some(&format!(
+                "pkg:generic/kaspersky/kav-sdk@{version}{purl_tail}"
+            )),
+        )
+    }
+
+    #[test]
+    fn a_version_bump_is_unchanged_exposure_matched_by_purl() {
+        let d = run(vec![kav("8.10", "")], vec![kav("8.11", "?arch=x86_64")]);
+        assert_eq!(
+            (d.summary.added, d.summary.removed, d.summary.unchanged),
+            (0, 0, 1)
+        );
+        let e = &d.unchanged[0];
+        assert_eq!(e.matched_by, "purl");
+        assert_eq!(e.identity, "pkg:generic/kaspersky/kav-sdk");
+        let (Some(o), Some(n)) = (&e.old, &e.new) else {
+            panic!("both sides")
+        };
+        assert_eq!(changes(o, n), vec!["version 8.10 → 8.11"]);
+        assert_eq!(d.summary.new_deny, 0);
+    }
+
+    #[test]
+    fn without_a_purl_the_name_is_compared_without_case() {
+        let a = component(
+            finding(Code::BannedVendor, Level::Deny, K),
+            "Kaspersky Agent",
+            "1",
+            None,
+        );
+        let b = component(
+            finding(Code::BannedVendor, Level::Deny, K),
+            "KASPERSKY agent ",
+            "2",
+            None,
+        );
+        let d = run(vec![a], vec![b]);
+        assert_eq!(d.unchanged.len(), 1);
+        assert_eq!(d.unchanged[0].matched_by, "name");
+        assert_eq!(d.unchanged[0].identity, "kaspersky agent");
+    }
+
+    #[test]
+    fn the_same_component_under_another_code_or_vendor_is_not_the_same_exposure() {
+        let a = kav("8.10", "");
+        let mut b = kav("8.10", "");
+        b.code = Code::BannedVendor;
+        let d = run(vec![a], vec![b]);
+        assert_eq!((d.summary.added, d.summary.removed), (1, 1));
+        assert_eq!(d.summary.new_deny, 1);
+    }
+
+    #[test]
+    fn surplus_findings_with_one_key_are_added() {
+        let d = run(vec![kav("8.10", "")], vec![kav("8.10", ""), kav("9.0", "")]);
+        assert_eq!((d.summary.unchanged, d.summary.added), (1, 1));
+        assert_eq!(d.summary.new_deny, 1);
+    }
+
+    #[test]
+    fn a_finding_no_longer_waived_is_a_new_deny_and_a_newly_waived_one_is_not() {
+        let d = run(vec![waived(kav("8.10", ""))], vec![kav("8.10", "")]);
+        assert_eq!(d.summary.new_deny, 1);
+        assert_eq!(
+            changes(
+                d.unchanged[0].old.as_ref().unwrap(),
+                d.unchanged[0].new.as_ref().unwrap()
+            ),
+            vec!["no longer waived (was w1)"]
+        );
+        let d = run(vec![kav("8.10", "")], vec![waived(kav("8.10", ""))]);
+        assert_eq!(d.summary.new_deny, 0);
+    }
+
+    #[test]
+    fn a_removed_warn_and_an_added_warn_never_make_a_new_deny() {
+        let w = |n: &str| component(finding(Code::ReviewVendor, Level::Warn, K), n, "1", None);
+        let d = run(vec![w("a")], vec![w("b")]);
+        assert_eq!(
+            (d.summary.added, d.summary.removed, d.summary.new_deny),
+            (1, 1, 0)
+        );
+    }
+
+    #[test]
+    fn markdown_shows_document_text_inert() {
+        let evil = "x<script>alert(1)</script>|[click](javascript:alert(1))\n# head `code` *b*";
+        let out = md_escape(evil);
+        assert!(!out.contains("<script>"));
+        assert!(!out.contains('\n'));
+        assert!(!out.contains("[click]"));
+        assert!(!out.replace("\\|", "").contains('|'));
+        assert!(out.contains("&lt;script&gt;"));
+        let d = run(
+            Vec::new(),
+            vec![component(
+                finding(Code::BannedVendor, Level::Deny, K),
+                evil,
+                "1",
+                None,
+            )],
+        );
+        let md = render_markdown(&d);
+        assert!(!md.contains("<script>"), "{md}");
+        let row = md.lines().find(|l| l.contains("banned-vendor")).unwrap();
+        assert_eq!(row.matches(" | ").count(), 5, "one row, six cells: {row}");
+    }
+
+    #[test]
+    fn the_table_shows_terminal_escapes_inert() {
+        let name = "lib\u{1b}[31mred\u{1b}[0m";
+        let d = run(
+            Vec::new(),
+            vec![component(
+                finding(Code::BannedVendor, Level::Deny, K),
+                name,
+                "1",
+                None,
+            )],
+        );
+        let out = render_table(&d);
+        assert!(!out.contains('\u{1b}'));
+        assert!(out.contains("\\u{1b}[31mred"));
+    }
+}

@@ -200,3 +200,206 @@ fn submission(
         banned_vendors: banned.into_values().collect(),
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::report::{ComponentRef, DocumentSummary, WaiverRef};
+
+    pub(crate) fn finding(code: Code, severity: Level, vendor: Option<(&str, &str)>) -> Finding {
+        Finding {
+            code,
+            severity,
+            message: String::new(),
+            vendor: vendor.map(|(id, country)| VendorRef {
+                id: id.into(),
+                name: id.to_uppercase(),
+                country: Some(country.into()),
+            }),
+            designations: Vec::new(),
+            citations: Vec::new(),
+            component: None,
+            exposure: None,
+            path: Vec::new(),
+            path_edges: Vec::new(),
+            paths: None,
+            roots: Vec::new(),
+            evidence: Vec::new(),
+            confidence: None,
+            product: None,
+            entity: None,
+            oem: None,
+            country: None,
+            other_vendors: Vec::new(),
+            sources: Vec::new(),
+            waiver: None,
+        }
+    }
+
+    pub(crate) fn component(
+        mut f: Finding,
+        name: &str,
+        version: &str,
+        purl: Option<&str>,
+    ) -> Finding {
+        f.component = Some(ComponentRef {
+            bom_ref: format!("{name}@{version}"),
+            name: name.into(),
+            version: Some(version.into()),
+            purl: purl.map(String::from),
+            location: None,
+        });
+        f
+    }
+
+    pub(crate) fn waived(mut f: Finding) -> Finding {
+        f.waiver = Some(WaiverRef {
+            id: "w1".into(),
+            reason: "accepted".into(),
+            approved_by: None,
+            ticket: None,
+            expires: None,
+            location: None,
+        });
+        f
+    }
+
+    pub(crate) fn doc(source: &str, findings: Vec<Finding>) -> DocumentReport {
+        let mut summary = DocumentSummary::default();
+        for f in &findings {
+            match (f.waiver.is_some(), f.severity) {
+                (true, _) => summary.waived += 1,
+                (false, Level::Deny) => summary.deny += 1,
+                (false, Level::Warn) => summary.warn += 1,
+                (false, Level::Info) => summary.info += 1,
+                (false, Level::Allow) => {}
+            }
+        }
+        summary.verdict = if summary.deny > 0 { "fail" } else { "pass" }.into();
+        DocumentReport {
+            source: source.into(),
+            format: "cyclonedx-json".into(),
+            spec_version: "1.6".into(),
+            name: None,
+            components: 10,
+            roots: Vec::new(),
+            findings,
+            summary,
+            ingest_warnings: BTreeMap::new(),
+            submission: None,
+        }
+    }
+
+    fn sub(vendor: &str, product: &str) -> Submission {
+        Submission {
+            vendor: vendor.into(),
+            product: product.into(),
+        }
+    }
+
+    fn no_names(_: &str) -> Option<VendorRef> {
+        None
+    }
+
+    #[test]
+    fn a_vendor_counts_each_document_once_and_waived_findings_apart() {
+        let k = Some(("kaspersky", "RU"));
+        let a = doc(
+            "a",
+            vec![
+                finding(Code::BannedVendor, Level::Deny, k),
+                waived(finding(Code::BannedEmbedded, Level::Deny, k)),
+            ],
+        );
+        let b = doc("b", vec![finding(Code::ReviewVendor, Level::Warn, k)]);
+        let r = build(&[a, b], &[], 0, &[], &no_names);
+        let v = &r.vendors[0];
+        assert_eq!(v.id, "kaspersky");
+        assert_eq!(
+            (v.documents, v.findings, v.deny, v.warn, v.waived),
+            (2, 3, 1, 1, 1)
+        );
+        let ru = &r.countries[0];
+        assert_eq!((ru.code.as_str(), ru.documents, ru.findings), ("RU", 2, 3));
+        assert_eq!(r.with_deny, 1);
+    }
+
+    #[test]
+    fn vendors_known_only_from_components_are_named_by_the_lookup() {
+        let mut d = doc("a", Vec::new());
+        d.summary.vendors.insert("microsoft".into(), 4);
+        d.summary.countries.insert("US".into(), 4);
+        let names = |id: &str| {
+            Some(VendorRef {
+                id: id.into(),
+                name: "Microsoft".into(),
+                country: Some("US".into()),
+            })
+        };
+        let r = build(&[d], &[], 0, &[], &names);
+        assert_eq!(r.vendors[0].name, "Microsoft");
+        assert_eq!((r.vendors[0].components, r.vendors[0].findings), (4, 0));
+        assert_eq!(r.countries[0].components, 4);
+    }
+
+    #[test]
+    fn vendors_are_sorted_by_deny_findings_first() {
+        let d = doc(
+            "a",
+            vec![
+                finding(Code::ReviewVendor, Level::Warn, Some(("bytedance", "CN"))),
+                finding(Code::ReviewVendor, Level::Warn, Some(("bytedance", "CN"))),
+                finding(Code::BannedVendor, Level::Deny, Some(("zte", "CN"))),
+            ],
+        );
+        let r = build(&[d], &[], 0, &[], &no_names);
+        let ids: Vec<&str> = r.vendors.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(ids, ["zte", "bytedance"]);
+    }
+
+    #[test]
+    fn a_submission_fails_on_deny_errs_on_a_failed_input_and_lists_banned_vendors_once() {
+        let (s1, s2, s3) = (sub("A", "P"), sub("B", "Q"), sub("C", "R"));
+        let k = Some(("kaspersky", "RU"));
+        let mut d1 = doc(
+            "one",
+            vec![
+                finding(Code::BannedVendor, Level::Deny, k),
+                waived(finding(Code::BannedEmbedded, Level::Deny, k)),
+            ],
+        );
+        d1.submission = Some(s1.clone());
+        let mut d2 = doc("two", vec![finding(Code::UnknownVendor, Level::Info, None)]);
+        d2.submission = Some(s2.clone());
+        let mut d3 = doc("three", Vec::new());
+        d3.submission = Some(s3.clone());
+        let err = ErrorEntry {
+            source: "four".into(),
+            kind: "syntax".into(),
+            message: "bad".into(),
+            submission: Some(s3.clone()),
+        };
+        let r = build(&[d1, d2, d3], &[err], 0, &[s1, s2, s3], &no_names);
+        let got: Vec<(&str, usize, Vec<&str>)> = r
+            .submissions
+            .iter()
+            .map(|s| {
+                (
+                    s.verdict.as_str(),
+                    s.deny,
+                    s.banned_vendors.iter().map(|v| v.id.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("fail", 1, vec!["kaspersky"]),
+                ("pass", 0, vec![]),
+                ("error", 0, vec![])
+            ]
+        );
+        assert_eq!(r.submissions[0].waived, 1);
+        assert_eq!(r.failed, 1);
+    }
+}
