@@ -355,12 +355,13 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
 /// removes it. Skipped with a note where `script` is absent.
 #[test]
 fn a_progress_bar_on_a_terminal_unless_quiet() {
-    if std::process::Command::new("script")
-        .arg("--version")
+    // `script` must exist and be able to open a pseudo-terminal here.
+    let usable = std::process::Command::new("script")
+        .args(["-qec", "true", "/dev/null"])
         .output()
-        .is_err()
-    {
-        eprintln!("note: `script` not found; progress bar test skipped");
+        .is_ok_and(|o| o.status.success());
+    if !usable {
+        eprintln!("note: `script` not found or no pseudo-terminal; progress bar test skipped");
         return;
     }
     let bin = assert_cmd::cargo::cargo_bin("bomvet");
