@@ -287,6 +287,7 @@ pub(crate) mod tests {
             summary,
             ingest_warnings: BTreeMap::new(),
             submission: None,
+            inventory: Vec::new(),
         }
     }
 
