@@ -30,6 +30,9 @@ pub enum Command {
     Registry(RegistryArgs),
     /// Write a commented starter policy file (bomvet.toml) with every key explained.
     Init(InitArgs),
+    /// Compare two versions of a product's SBOM: exposure added, removed and unchanged (exit
+    /// code 1 when NEW has a deny finding OLD did not).
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +164,8 @@ impl AuditFormat {
 }
 
 #[derive(Debug, Args)]
+// With a manifest, the inputs may all come from it.
+#[command(mut_arg("inputs", |a| a.required(false).required_unless_present("manifest")))]
 pub struct AuditArgs {
     #[command(flatten)]
     pub read: ReadArgs,
@@ -182,6 +187,26 @@ pub struct AuditArgs {
     #[arg(skip)]
     pub output_positions: Vec<usize>,
 
+    #[command(flatten)]
+    pub gate: GateArgs,
+
+    /// Documents audited in parallel (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Submission manifest (TOML `[[submission]]` tables or CSV `vendor,product,sbom`): audit
+    /// the SBOMs it lists, each under its submitting vendor and product (docs/vetting.md).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+
+    /// No progress bar and no notes on stderr; errors and warnings are still printed.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// The registry and policy a run is judged by (`audit` and `diff`).
+#[derive(Debug, Clone, Args)]
+pub struct GateArgs {
     /// Policy file (default: ./bomvet.toml when it exists, else the built-in defaults).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
@@ -212,13 +237,53 @@ pub struct AuditArgs {
     #[arg(long, value_name = "CODE")]
     pub allow: Vec<String>,
 
-    /// Documents audited in parallel (default: all cores).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
-
     /// The day waivers are checked against, YYYY-MM-DD (default: today, UTC). For tests.
     #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
     pub today: Option<crate::policy::date::Day>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// The changes as lists with paths, then old and new side by side.
+    Table,
+    /// Versioned JSON (schemas/diff.schema.json).
+    Json,
+    /// A summary for a pull-request comment or a removal-plan record.
+    Markdown,
+}
+
+/// `bomvet diff OLD NEW`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier SBOM (file, `-` for stdin, or URL).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The later SBOM.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+
+    /// Write the diff to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
+
+    /// Treat every ingestion warning as an error.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Largest input accepted, in bytes (after decompression). Accepts K, M, G suffixes.
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
+    pub max_size: u64,
+
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 fn parse_day(s: &str) -> Result<crate::policy::date::Day, String> {

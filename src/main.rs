@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         ),
         Command::Registry(args) => (commands::registry::run(args), args.output(), Vec::new()),
         Command::Init(args) => (commands::init::run(args), None, Vec::new()),
+        Command::Diff(args) => (commands::diff::run(args), args.output.clone(), Vec::new()),
     };
     finish(outcome, output_path.as_deref(), &files)
 }

@@ -10,16 +10,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Outcome, Status};
 use crate::audit::{self, Auditor};
-use crate::cli::{AuditArgs, AuditFormat};
+use crate::cli::{AuditArgs, AuditFormat, GateArgs};
 use crate::inputs::{self, InputSpec, ReadOutcome};
 use crate::policy::date::Day;
 use crate::policy::{self, Code, Level, Policy, PolicyError, DEFAULT_POLICY_FILE};
 use crate::registry::model::Registry;
 use crate::report::{
     self, DocumentReport, ErrorEntry, PolicyInfo, RegistryInfo, Report, RunSummary, SkippedEntry,
-    UnresolvedInfo,
+    Submission, UnresolvedInfo, VendorRef,
 };
 use crate::sbom::ReadOptions;
+use crate::vetting::manifest::{self, Manifest};
+use crate::vetting::rollup;
 
 fn fail(messages: Vec<String>) -> Outcome {
     Outcome {
@@ -31,7 +33,7 @@ fn fail(messages: Vec<String>) -> Outcome {
 
 /// The policy from `--policy`, else `./bomvet.toml` if present, else the defaults; with the
 /// command-line overrides applied.
-fn load_policy(args: &AuditArgs) -> Result<Policy, Vec<String>> {
+fn load_policy(args: &GateArgs) -> Result<Policy, Vec<String>> {
     let policy_err = |e: PolicyError| {
         let mut m = vec![format!("error: {e}")];
         m.extend(e.lines().into_iter().map(|l| format!("  {l}")));
@@ -234,9 +236,41 @@ pub fn run(args: &AuditArgs) -> (Outcome, Vec<(PathBuf, String)>) {
     )
 }
 
-/// Read, audit and assemble the report (with component inventories when `inventory`), plus
-/// the messages for stderr; or the outcome of a registry or policy that cannot be used.
-fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String>), Outcome> {
+/// The policy, registry and day a run is judged by (shared by `audit` and `diff`).
+pub(crate) struct Gate {
+    pub policy: Policy,
+    pub active: super::regupdate::Active,
+    pub today: Day,
+}
+
+impl Gate {
+    pub fn registry(&self) -> &Registry {
+        &self.active.reg
+    }
+
+    pub fn auditor(&self) -> Auditor<'_> {
+        let reg = self.registry();
+        Auditor::new(reg, reg.index(), &self.policy, self.today)
+    }
+
+    pub fn registry_info(&self) -> RegistryInfo {
+        let reg = self.registry();
+        RegistryInfo {
+            version: reg.meta.version.clone(),
+            serial: reg.meta.serial,
+            digest: reg.meta.digest.clone(),
+            origin: self.active.origin.clone(),
+            layers: self.active.layers.clone(),
+        }
+    }
+
+    pub fn policy_info(&self) -> PolicyInfo {
+        policy_info(&self.policy, self.registry(), self.today)
+    }
+}
+
+/// Load the policy and the registry and fix the day; an unusable one is an exit-2 outcome.
+pub(crate) fn prepare(args: &GateArgs) -> Result<Gate, Outcome> {
     let policy = load_policy(args).map_err(fail)?;
     // The registry never touches the network here: installed bundles only (`registry update`).
     let active = super::regupdate::load_active(&super::regupdate::LayerRequest {
@@ -244,8 +278,7 @@ fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String
         overlays: &args.registry_overlay,
         policy: &policy,
     })?;
-    let reg: &Registry = &active.reg;
-    let registry_problems = policy.check_against(reg);
+    let registry_problems = policy.check_against(&active.reg);
     if !registry_problems.is_empty() {
         let file = policy.source.clone().unwrap_or_default();
         let mut m = vec![format!(
@@ -254,44 +287,83 @@ fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String
         m.extend(registry_problems.iter().map(|p| format!("  {file}:{p}")));
         return Err(fail(m));
     }
-
-    let opts = ReadOptions {
-        limits: crate::sbom::Limits {
-            max_bytes: args.read.max_size,
-            ..Default::default()
-        },
-        strict: args.read.strict,
-    };
-    let specs = inputs::expand(&args.read.inputs);
     // The one place the clock is read; `--today` fixes it for tests.
     let today = args
         .today
         .unwrap_or_else(|| Day::from_system_time(std::time::SystemTime::now()));
-    let auditor = Auditor::new(reg, reg.index(), &policy, today).with_inventory(inventory);
+    Ok(Gate {
+        policy,
+        active,
+        today,
+    })
+}
+
+/// Read, audit and assemble the report (with component inventories when `inventory`), plus
+/// the messages for stderr; or the outcome of a registry or policy that cannot be used.
+fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String>), Outcome> {
+    let gate = prepare(&args.gate)?;
+    let (policy, active, today) = (&gate.policy, &gate.active, gate.today);
+    let reg: &Registry = &active.reg;
+
+    let manifest = match &args.manifest {
+        Some(m) => match manifest::load(m, &m.display().to_string()) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                let mut msgs = vec![format!("error: {e}")];
+                msgs.extend(e.lines().into_iter().map(|l| format!("  {l}")));
+                msgs.push("hint: docs/vetting.md describes the manifest format".into());
+                return Err(fail(msgs));
+            }
+        },
+        None => None,
+    };
+    let submissions = manifest
+        .as_ref()
+        .map(Manifest::submissions)
+        .unwrap_or_default();
+
+    let opts = read_options(args.read.max_size, args.read.strict);
+    // Every input with the submission it belongs to: the manifest's first, then the command
+    // line's.
+    let mut items: Vec<(InputSpec, Option<Submission>)> = Vec::new();
+    for e in manifest.iter().flat_map(|m| &m.entries) {
+        for spec in inputs::expand(std::slice::from_ref(&e.input)) {
+            items.push((spec, Some(e.submission.clone())));
+        }
+    }
+    items.extend(
+        inputs::expand(&args.read.inputs)
+            .into_iter()
+            .map(|s| (s, None)),
+    );
+    let auditor = gate.auditor().with_inventory(inventory);
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, specs.len().max(1));
+        .clamp(1, items.len().max(1));
     let fetch = args.read.net.fetch_options();
-    let results = run_parallel(&specs, jobs, |spec| {
-        audit_one(&auditor, spec, &opts, &fetch)
+    let bar = progress_bar(items.len(), args.quiet);
+    let results = run_parallel(&items, jobs, |(spec, sub)| {
+        let one = audit_one(&auditor, spec, &opts, &fetch).with_submission(sub);
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        one
     });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
 
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION.into(),
-        registry: RegistryInfo {
-            version: reg.meta.version.clone(),
-            serial: reg.meta.serial,
-            digest: reg.meta.digest.clone(),
-            origin: active.origin.clone(),
-            layers: active.layers.clone(),
-        },
-        policy: policy_info(&policy, reg, today),
+        registry: gate.registry_info(),
+        policy: gate.policy_info(),
         documents: Vec::new(),
         policy_findings: Vec::new(),
         errors: Vec::new(),
         skipped: Vec::new(),
         summary: RunSummary::default(),
+        rollup: None,
     };
     let mut messages = active.warnings.clone();
     for r in results {
@@ -304,8 +376,33 @@ fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String
             }
         }
     }
+    // A submission whose SBOM paths gave no document at all is an error, not a silent pass.
+    for sub in &submissions {
+        let mine = |s: &Option<Submission>| s.as_ref() == Some(sub);
+        if !report.documents.iter().any(|d| mine(&d.submission))
+            && !report.errors.iter().any(|e| mine(&e.submission))
+        {
+            let sources: Vec<&str> = manifest
+                .iter()
+                .flat_map(|m| &m.entries)
+                .filter(|e| &e.submission == sub)
+                .map(|e| e.input.as_str())
+                .collect();
+            let e = ErrorEntry {
+                source: sources.join(" "),
+                kind: "no-input".into(),
+                message: format!(
+                    "no SBOM found for the submission of {} / {}",
+                    sub.vendor, sub.product
+                ),
+                submission: Some(sub.clone()),
+            };
+            messages.push(format!("error: {}: {}", e.source, e.message));
+            report.errors.push(e);
+        }
+    }
     report.policy_findings =
-        audit::waiver_findings(&policy, &report.documents, today, report.errors.is_empty());
+        audit::waiver_findings(policy, &report.documents, today, report.errors.is_empty());
     let s = &mut report.summary;
     s.documents = report.documents.len();
     s.errors = report.errors.len();
@@ -329,12 +426,65 @@ fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String
             source: args.read.inputs.join(" "),
             kind: "no-input".into(),
             message: "no SBOM found in the inputs".into(),
+            submission: None,
         };
         messages.push(format!("error: {}", e.message));
         report.errors.push(e);
         report.summary.errors = 1;
     }
+    if manifest.is_some() || report.documents.len() + report.errors.len() > 1 {
+        let name = |id: &str| {
+            reg.vendor_by_id(id).map(|v| {
+                let v = reg.vendor(v);
+                VendorRef {
+                    id: v.id.clone(),
+                    name: v.name.clone(),
+                    country: Some(v.hq_country.clone()),
+                }
+            })
+        };
+        report.rollup = Some(rollup::build(
+            &report.documents,
+            &report.errors,
+            report.skipped.len(),
+            &submissions,
+            &name,
+        ));
+    }
+    if !args.quiet && !report.skipped.is_empty() {
+        messages.push(format!(
+            "note: {} file(s) found in directories are not SBOMs and were skipped (listed in the JSON report)",
+            report.skipped.len()
+        ));
+    }
     Ok((report, messages))
+}
+
+pub(crate) fn read_options(max_size: u64, strict: bool) -> ReadOptions {
+    ReadOptions {
+        limits: crate::sbom::Limits {
+            max_bytes: max_size,
+            ..Default::default()
+        },
+        strict,
+    }
+}
+
+/// A progress bar on stderr for a run over several inputs, when stderr is a terminal and
+/// `--quiet` is not given.
+fn progress_bar(inputs: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || inputs < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new(inputs as u64);
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(
+            "auditing {bar:30} {pos}/{len} inputs, {elapsed} (eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(pb)
 }
 
 fn policy_info(p: &Policy, reg: &Registry, today: Day) -> PolicyInfo {
@@ -375,13 +525,24 @@ fn policy_info(p: &Policy, reg: &Registry, today: Day) -> PolicyInfo {
     }
 }
 
-enum One {
+pub(crate) enum One {
     Doc(Box<DocumentReport>),
     Skipped(SkippedEntry),
     Error(ErrorEntry),
 }
 
-fn audit_one(
+impl One {
+    fn with_submission(mut self, sub: &Option<Submission>) -> One {
+        match &mut self {
+            One::Doc(d) => d.submission = sub.clone(),
+            One::Error(e) => e.submission = sub.clone(),
+            One::Skipped(_) => {}
+        }
+        self
+    }
+}
+
+pub(crate) fn audit_one(
     auditor: &Auditor<'_>,
     spec: &InputSpec,
     opts: &ReadOptions,
@@ -394,6 +555,7 @@ fn audit_one(
                 source: spec.source.clone(),
                 kind: e.kind().into(),
                 message: e.to_string(),
+                submission: None,
             }),
         },
         ReadOutcome::Skipped { source, reason } => One::Skipped(SkippedEntry { source, reason }),
@@ -401,6 +563,7 @@ fn audit_one(
             source: e.source,
             kind: e.error.kind().into(),
             message: e.error.to_string(),
+            submission: None,
         }),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns an [`Outcome`]; none prints to stderr or exits.
 
 pub mod audit;
+pub mod diff;
 pub mod init;
 pub mod inspect;
 pub mod registry;

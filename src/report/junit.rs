@@ -282,6 +282,7 @@ mod tests {
             source: "bad.json".into(),
             kind: "syntax".into(),
             message: "unexpected end".into(),
+            submission: None,
         });
         let x = render(&r);
         assert!(

@@ -49,6 +49,10 @@ pub struct Report {
     pub skipped: Vec<SkippedEntry>,
     /// Totals over every document.
     pub summary: RunSummary,
+    /// Totals per submission, vendor and country, for a run over several inputs or a
+    /// manifest (absent for a single document).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollup: Option<Rollup>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -413,6 +417,88 @@ pub struct ErrorEntry {
     /// Stable error kind (`syntax`, `not-sbom`, `empty`, `no-components`, ...).
     pub kind: String,
     pub message: String,
+    /// The submission the input belongs to, when it came from a `--manifest`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submission: Option<Submission>,
+}
+
+/// The roll-up of a run over many documents: what a vetting desk reads first.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Rollup {
+    /// Documents read and audited.
+    pub documents: usize,
+    /// Inputs that could not be read or audited.
+    pub failed: usize,
+    /// Files found in directories that are not SBOMs.
+    pub skipped: usize,
+    /// Documents with at least one deny finding (waived ones do not count).
+    pub with_deny: usize,
+    /// One entry per submission of the manifest, in manifest order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub submissions: Vec<SubmissionRollup>,
+    /// Every vendor with attributed components or findings. Sorted: deny findings, findings,
+    /// documents (most first), then id.
+    pub vendors: Vec<VendorRollup>,
+    /// Every country of origin with components or findings, sorted like `vendors`.
+    pub countries: Vec<CountryRollup>,
+}
+
+/// One submission (vendor and product) of a manifest.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SubmissionRollup {
+    pub vendor: String,
+    pub product: String,
+    /// `error` when one of its SBOMs could not be audited, else `fail` when a deny finding
+    /// remains, else `pass`.
+    pub verdict: String,
+    /// Its documents (sources as in `documents`).
+    pub documents: Vec<String>,
+    /// Its inputs that could not be audited.
+    pub errors: usize,
+    pub components: usize,
+    pub deny: usize,
+    pub warn: usize,
+    pub info: usize,
+    pub waived: usize,
+    /// Vendors of its `banned-vendor` and `banned-embedded` findings, waived or not.
+    pub banned_vendors: Vec<VendorRef>,
+}
+
+/// A vendor across every document of the run.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct VendorRollup {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Documents with a component attributed to it or a finding naming it.
+    pub documents: usize,
+    /// Components attributed to it, over every document.
+    pub components: usize,
+    /// Findings naming it, waived ones included.
+    pub findings: usize,
+    /// Its findings that count at each level (not waived).
+    pub deny: usize,
+    pub warn: usize,
+    pub info: usize,
+    pub waived: usize,
+}
+
+/// A country of origin across every document of the run.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CountryRollup {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: String,
+    /// Documents with a component from it or a finding about a vendor from it.
+    pub documents: usize,
+    /// Components from it, over every document.
+    pub components: usize,
+    /// Findings about vendors from it, waived ones included.
+    pub findings: usize,
+    pub deny: usize,
+    pub warn: usize,
+    pub info: usize,
+    pub waived: usize,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -443,6 +443,7 @@ mod tests {
             source: "bad.json".into(),
             kind: "syntax".into(),
             message: "bad".into(),
+            submission: None,
         });
         let v: Value = serde_json::from_str(&render(&r)).unwrap();
         let run = &v["runs"][0];

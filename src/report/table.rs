@@ -10,7 +10,7 @@ use std::fmt::Write;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use owo_colors::OwoColorize;
 
-use super::{Finding, Report, WaiverRef};
+use super::{Finding, Report, Rollup, WaiverRef};
 use crate::output::terminal_safe;
 use crate::policy::Level;
 
@@ -129,6 +129,9 @@ pub fn render(report: &Report, color: bool) -> String {
         t.add_row(row);
     }
     let _ = writeln!(out, "{t}");
+    if let Some(r) = &report.rollup {
+        rollup(&mut out, r);
+    }
     let s = &report.summary;
     let _ = write!(
         out,
@@ -297,4 +300,121 @@ fn waiver_line(w: &WaiverRef) -> String {
         let _ = write!(line, "; expires {e}");
     }
     line
+}
+
+/// The roll-up of a run over many documents: per submission (with a manifest), per vendor and
+/// per country of origin, each as a table.
+fn rollup(out: &mut String, r: &Rollup) {
+    let waived =
+        r.vendors.iter().any(|v| v.waived > 0) || r.submissions.iter().any(|s| s.waived > 0);
+    let table = |header: Vec<&str>| {
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(header);
+        t
+    };
+    let counts = |deny: usize, warn: usize, w: usize| {
+        let mut v = vec![deny.to_string(), warn.to_string()];
+        if waived {
+            v.push(w.to_string());
+        }
+        v
+    };
+    let with_waived = |mut h: Vec<&'static str>, at: usize| {
+        if waived {
+            h.insert(at, "waived");
+        }
+        h
+    };
+    if !r.submissions.is_empty() {
+        let mut t = table(with_waived(
+            vec![
+                "submission",
+                "documents",
+                "components",
+                "deny",
+                "warn",
+                "verdict",
+                "banned vendors",
+            ],
+            5,
+        ));
+        for s in &r.submissions {
+            let mut row = vec![
+                format!(
+                    "{} / {}",
+                    terminal_safe(&s.vendor),
+                    terminal_safe(&s.product)
+                ),
+                if s.errors > 0 {
+                    format!("{} (+{} failed)", s.documents.len(), s.errors)
+                } else {
+                    s.documents.len().to_string()
+                },
+                s.components.to_string(),
+            ];
+            row.extend(counts(s.deny, s.warn, s.waived));
+            row.push(s.verdict.clone());
+            row.push(
+                s.banned_vendors
+                    .iter()
+                    .map(|v| terminal_safe(&v.name).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            t.add_row(row);
+        }
+        let _ = writeln!(out, "\nsubmissions\n{t}");
+    }
+    if !r.vendors.is_empty() {
+        let mut t = table(with_waived(
+            vec![
+                "vendor",
+                "country",
+                "documents",
+                "components",
+                "findings",
+                "deny",
+                "warn",
+            ],
+            7,
+        ));
+        for v in &r.vendors {
+            let mut row = vec![
+                format!("{} ({})", terminal_safe(&v.name), v.id),
+                v.country.clone().unwrap_or_else(|| "-".into()),
+                v.documents.to_string(),
+                v.components.to_string(),
+                v.findings.to_string(),
+            ];
+            row.extend(counts(v.deny, v.warn, v.waived));
+            t.add_row(row);
+        }
+        let _ = writeln!(out, "\nvendors\n{t}");
+    }
+    if !r.countries.is_empty() {
+        let mut t = table(with_waived(
+            vec![
+                "country",
+                "documents",
+                "components",
+                "findings",
+                "deny",
+                "warn",
+            ],
+            6,
+        ));
+        for c in &r.countries {
+            let mut row = vec![
+                terminal_safe(&c.code).into_owned(),
+                c.documents.to_string(),
+                c.components.to_string(),
+                c.findings.to_string(),
+            ];
+            row.extend(counts(c.deny, c.warn, c.waived));
+            t.add_row(row);
+        }
+        let _ = writeln!(out, "\ncountries of origin\n{t}");
+    }
 }

@@ -95,5 +95,6 @@ pub fn report(documents: Vec<DocumentReport>) -> Report {
         policy_findings: Vec::new(),
         errors: Vec::new(),
         skipped: Vec::new(),
+        rollup: None,
     }
 }
