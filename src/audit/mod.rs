@@ -266,29 +266,7 @@ impl<'r> Auditor<'r> {
                 if let Some(l) = limit {
                     message.push_str(&format!("; the policy allows at most {}", l.describe()));
                 }
-                findings.push(Finding {
-                    code: Code::UnknownVendor,
-                    severity: level,
-                    message,
-                    vendor: None,
-                    designations: Vec::new(),
-                    citations: Vec::new(),
-                    component: None,
-                    exposure: None,
-                    path: Vec::new(),
-                    path_edges: Vec::new(),
-                    paths: None,
-                    roots: Vec::new(),
-                    evidence: Vec::new(),
-                    confidence: None,
-                    product: None,
-                    entity: None,
-                    oem: None,
-                    country: None,
-                    other_vendors: Vec::new(),
-                    sources: Vec::new(),
-                    waiver: None,
-                });
+                findings.push(Finding::bare(Code::UnknownVendor, level, message));
             }
         }
         findings.sort_by(|a, b| {
@@ -799,27 +777,8 @@ pub fn waiver_findings(
             continue;
         }
         out.push(Finding {
-            code: l.code,
-            severity: level,
-            message: l.message,
-            vendor: None,
-            designations: Vec::new(),
-            citations: Vec::new(),
-            component: None,
-            exposure: None,
-            path: Vec::new(),
-            path_edges: Vec::new(),
-            paths: None,
-            roots: Vec::new(),
-            evidence: Vec::new(),
-            confidence: None,
-            product: None,
-            entity: None,
-            oem: None,
-            country: None,
-            other_vendors: Vec::new(),
-            sources: Vec::new(),
             waiver: Some(waiver_ref(w)),
+            ..Finding::bare(l.code, level, l.message)
         });
     }
     // Deny first, then file order (a stable sort keeps it within a level).

@@ -276,6 +276,35 @@ pub struct Finding {
     pub waiver: Option<WaiverRef>,
 }
 
+impl Finding {
+    /// A finding about a whole document or the policy (no component, path or evidence).
+    pub fn bare(code: Code, severity: Level, message: String) -> Finding {
+        Finding {
+            code,
+            severity,
+            message,
+            vendor: None,
+            designations: Vec::new(),
+            citations: Vec::new(),
+            component: None,
+            exposure: None,
+            path: Vec::new(),
+            path_edges: Vec::new(),
+            paths: None,
+            roots: Vec::new(),
+            evidence: Vec::new(),
+            confidence: None,
+            product: None,
+            entity: None,
+            oem: None,
+            country: None,
+            other_vendors: Vec::new(),
+            sources: Vec::new(),
+            waiver: None,
+        }
+    }
+}
+
 /// The waiver that covers a finding, as the policy file states it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct WaiverRef {

@@ -208,31 +208,12 @@ pub(crate) mod tests {
 
     pub(crate) fn finding(code: Code, severity: Level, vendor: Option<(&str, &str)>) -> Finding {
         Finding {
-            code,
-            severity,
-            message: String::new(),
             vendor: vendor.map(|(id, country)| VendorRef {
                 id: id.into(),
                 name: id.to_uppercase(),
                 country: Some(country.into()),
             }),
-            designations: Vec::new(),
-            citations: Vec::new(),
-            component: None,
-            exposure: None,
-            path: Vec::new(),
-            path_edges: Vec::new(),
-            paths: None,
-            roots: Vec::new(),
-            evidence: Vec::new(),
-            confidence: None,
-            product: None,
-            entity: None,
-            oem: None,
-            country: None,
-            other_vendors: Vec::new(),
-            sources: Vec::new(),
-            waiver: None,
+            ..Finding::bare(code, severity, String::new())
         }
     }
 
