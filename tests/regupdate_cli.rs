@@ -798,6 +798,18 @@ fn an_overlay_that_changes_a_base_claim_is_an_error_unless_overridden_with_a_rea
     let o = &report["registry"]["layers"][1]["overrides"][0];
     assert_eq!(o["key"], "hq_country");
     assert_eq!(o["reason"], "test: agency ruling");
+    // The table names every layer and the override too.
+    let (_, table, _) = run(bomvet(&tmp.path("cache"))
+        .arg("audit")
+        .arg(&app)
+        .arg("--registry-overlay")
+        .arg(&ov));
+    assert!(table.contains("layer embedded"), "{table}");
+    assert!(table.contains("layer overlay"), "{table}");
+    assert!(
+        table.contains("overrides") && table.contains("test: agency ruling"),
+        "{table}"
+    );
 }
 
 #[test]

@@ -153,6 +153,41 @@ pub fn render(report: &Report, color: bool) -> String {
             color
         )
     );
+    // With more than the base layer, name each one so a finding can be traced to its data.
+    if report.registry.layers.len() > 1 {
+        for l in &report.registry.layers {
+            let _ = writeln!(
+                out,
+                "{}",
+                dim(
+                    &format!(
+                        "  layer {} {} {} (serial {}, {})",
+                        l.kind,
+                        terminal_safe(&l.source),
+                        l.version,
+                        l.serial,
+                        l.digest
+                    ),
+                    color
+                )
+            );
+            for o in &l.overrides {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    dim(
+                        &format!(
+                            "    overrides {} {}: {}",
+                            terminal_safe(&o.file),
+                            terminal_safe(&o.key),
+                            terminal_safe(&o.reason)
+                        ),
+                        color
+                    )
+                );
+            }
+        }
+    }
     out
 }
 
