@@ -27,14 +27,20 @@ struct Split<'a> {
 
 impl<'a> Split<'a> {
     fn of(s: &'a str) -> Result<Split<'a>, String> {
-        let s = s.trim();
+        // Byte-wise trims: this runs for every component at ingestion and again in matching.
+        let t = s.trim_ascii();
+        let s = if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) {
+            t.trim()
+        } else {
+            t
+        };
         let rest = s
             .strip_prefix("pkg:")
             .or_else(|| s.strip_prefix("PKG:"))
             .ok_or_else(|| "does not start with `pkg:`".to_string())?;
-        let rest = rest.trim_start_matches('/');
+        let rest = slashes_off_start(rest);
         let (rest, subpath) = match rest.split_once('#') {
-            Some((r, sp)) => (r, Some(sp.trim_matches('/'))),
+            Some((r, sp)) => (r, Some(slashes_off_end(slashes_off_start(sp)))),
             None => (rest, None),
         };
         let (rest, qualifiers) = match rest.split_once('?') {
@@ -52,7 +58,7 @@ impl<'a> Split<'a> {
         {
             return Err(format!("has an invalid type {ty:?}"));
         }
-        let rest = rest.trim_end_matches('/');
+        let rest = slashes_off_end(rest);
         // The version follows the last '@' of the last path segment(s); '@' in a namespace
         // (npm scopes) is percent-encoded by spec but often written raw: `pkg:npm/@scope/x@1`.
         let (path, version) = match rest.rfind('@') {
@@ -135,6 +141,16 @@ impl<'a> Purl<'a> {
     }
 }
 
+fn slashes_off_start(s: &str) -> &str {
+    let n = s.bytes().take_while(|&b| b == b'/').count();
+    s.get(n..).unwrap_or("")
+}
+
+fn slashes_off_end(s: &str) -> &str {
+    let n = s.bytes().rev().take_while(|&b| b == b'/').count();
+    s.get(..s.len() - n).unwrap_or("")
+}
+
 /// Percent-decode; invalid escapes are kept as written.
 pub fn decode(s: &str) -> Cow<'_, str> {
     if !s.contains('%') {
@@ -213,6 +229,18 @@ mod tests {
         ] {
             assert!(Purl::parse(s).is_err(), "{s}");
         }
+    }
+
+    #[test]
+    fn surrounding_space_and_slashes_are_dropped() {
+        let p = Purl::parse("\u{a0} pkg:///npm/left-pad@1.3.0#//lib/x// \u{2003}").unwrap();
+        assert_eq!(p.ty, "npm");
+        assert_eq!(p.name, "left-pad");
+        assert_eq!(p.version.as_deref(), Some("1.3.0"));
+        assert_eq!(p.subpath.as_deref(), Some("lib/x"));
+        let q = Purl::parse("pkg:maven/org.acme/lib/").unwrap();
+        assert_eq!(q.name, "lib");
+        assert_eq!(q.namespace.as_deref(), Some("org.acme"));
     }
 
     #[test]
