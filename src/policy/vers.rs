@@ -11,8 +11,9 @@
 //! Versions are compared with bomvet's tolerant comparator
 //! ([`crate::registry::version::compare`]) whatever the versioning scheme named: the scheme is
 //! kept and shown, not used. That comparator orders digits numerically and letters
-//! case-insensitively, which agrees with most schemes on release versions but, for example,
-//! sorts a semver pre-release (`1.0.0-rc1`) after its release.
+//! case-insensitively, and puts a pre-release marker after a separator (`1.0.0-rc1`) below its
+//! release; scheme-specific rules beyond that (Debian epochs, PEP 440 post-releases) are not
+//! applied.
 
 use std::cmp::Ordering;
 use std::fmt;

@@ -41,6 +41,31 @@ impl Ord for Version {
 enum Token<'a> {
     Num(&'a str),
     Alpha(&'a str),
+    /// A pre-release marker after a separator (`-rc1`, `.beta`, `~dev`, `-SNAPSHOT`): it sorts
+    /// below the release it precedes, as in SemVer, Maven and Debian.
+    Pre(u8),
+}
+
+/// The rank of a pre-release marker word, lowest first; `None` for any other word.
+fn pre_rank(word: &str) -> Option<u8> {
+    const RANKS: &[(&str, u8)] = &[
+        ("dev", 0),
+        ("snapshot", 0),
+        ("alpha", 1),
+        ("a", 1),
+        ("beta", 2),
+        ("b", 2),
+        ("milestone", 3),
+        ("m", 3),
+        ("pre", 4),
+        ("preview", 4),
+        ("rc", 4),
+        ("cr", 4),
+    ];
+    RANKS
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))
+        .map(|(_, r)| *r)
 }
 
 /// Split into digit runs and letter runs; every other character separates.
@@ -66,8 +91,11 @@ fn tokens(s: &str) -> impl Iterator<Item = Token<'_>> {
             i += 1;
         }
         let t = &s[start..i];
+        let after_separator = start > 0 && matches!(b[start - 1], b'-' | b'.' | b'_' | b'~');
         Some(if digit {
             Token::Num(t)
+        } else if let Some(rank) = pre_rank(t).filter(|_| after_separator) {
+            Token::Pre(rank)
         } else {
             Token::Alpha(t)
         })
@@ -89,7 +117,9 @@ fn cmp_alpha(a: &str, b: &str) -> Ordering {
 /// Compare two versions. Segments pair up left to right: numbers compare numerically, letters
 /// case-insensitively, a number sorts above letters. When one version runs out, a missing
 /// segment equals a zero number and sorts below anything else, so `12.1` = `12.1.0` and
-/// `12.1` < `12.1X46-D10` < `12.1.1`.
+/// `12.1` < `12.1X46-D10` < `12.1.1`. A pre-release marker after a separator (`-rc1`,
+/// `-beta.2`, `.dev`, `-SNAPSHOT`) sorts below everything else, so `1.0.0-rc1` < `1.0.0` and
+/// `dev` < `alpha` < `beta` < `milestone` < `rc`.
 pub fn compare(a: &str, b: &str) -> Ordering {
     let mut ta = tokens(a);
     let mut tb = tokens(b);
@@ -104,6 +134,9 @@ pub fn compare(a: &str, b: &str) -> Ordering {
             (None, Some(Token::Num(y))) => cmp_num("0", y),
             (Some(Token::Alpha(_)), None) => Ordering::Greater,
             (None, Some(Token::Alpha(_))) => Ordering::Less,
+            (Some(Token::Pre(x)), Some(Token::Pre(y))) => x.cmp(&y),
+            (Some(Token::Pre(_)), _) => Ordering::Less,
+            (_, Some(Token::Pre(_))) => Ordering::Greater,
         };
         if ord != Ordering::Equal {
             return ord;
@@ -263,6 +296,21 @@ mod tests {
         assert_eq!(compare("1_2", "1.2"), Equal);
         assert_eq!(compare("", "0"), Equal);
         assert_eq!(compare("6.5", "6.5.1"), Less);
+    }
+
+    #[test]
+    fn pre_releases_sort_below_their_release() {
+        assert_eq!(compare("1.0.0-rc1", "1.0.0"), Less);
+        assert_eq!(compare("1.0.0-rc.1", "1.0.0-rc.2"), Less);
+        assert_eq!(compare("1.0.0-alpha", "1.0.0-alpha.1"), Less);
+        assert_eq!(compare("1.0.0-alpha.9", "1.0.0-beta"), Less);
+        assert_eq!(compare("2.0-SNAPSHOT", "2.0"), Less);
+        assert_eq!(compare("1.0.0-rc1", "0.9.9"), Greater);
+        assert_eq!(compare("18.4-rc1", "18.4R1"), Less);
+        // Without a separator the letters are a suffix (Juniper), not a pre-release.
+        assert_eq!(compare("18.4R1", "18.4"), Greater);
+        assert_eq!(compare("12.1X46-D10", "12.1X46"), Greater);
+        assert_eq!(compare("1.0b", "1.0"), Greater);
     }
 
     #[test]
