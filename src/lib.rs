@@ -24,4 +24,5 @@ pub mod sbom;
 /// Synthetic SBOM generator shared by `examples/gensbom` and the benchmarks; not a public API.
 #[doc(hidden)]
 pub mod sbomgen;
+pub mod textpos;
 pub mod vetting;

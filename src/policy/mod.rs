@@ -36,6 +36,7 @@ use self::vers::Vers;
 use self::waiver::{PurlPattern, Waiver};
 
 use crate::registry::model::{Registry, UseContext};
+use crate::textpos::LineIndex;
 
 /// The file looked for in the working directory when `--policy` is not given.
 pub const DEFAULT_POLICY_FILE: &str = "bomvet.toml";
@@ -921,33 +922,6 @@ fn merge_syntax_problems(problems: &mut Vec<PolicyProblem>) {
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).trim().to_string()
-}
-
-/// Byte offset → 1-based line and column.
-struct LineIndex {
-    starts: Vec<usize>,
-    text_len: usize,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex {
-            starts,
-            text_len: text.len(),
-        }
-    }
-
-    fn at(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text_len);
-        let line = match self.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = self.starts.get(line).copied().unwrap_or(0);
-        (line + 1, offset - start + 1)
-    }
 }
 
 #[cfg(test)]

@@ -173,16 +173,14 @@ pub fn digest(files: &[SourceFile]) -> String {
 /// Maps byte spans of one file to key paths and byte offsets to line/column.
 #[derive(Debug, Default)]
 pub struct Locator {
-    line_starts: Vec<usize>,
+    lines: crate::textpos::LineIndex,
     paths: FxHashMap<(usize, usize), String>,
 }
 
 impl Locator {
     fn new(text: &str) -> Locator {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Locator {
-            line_starts,
+            lines: crate::textpos::LineIndex::new(text),
             paths: FxHashMap::default(),
         }
     }
@@ -219,17 +217,7 @@ impl Locator {
 
     /// 1-based line and column (in characters) of byte `offset` of `text`.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let col = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(0);
-        (line + 1, col + 1)
+        self.lines.line_col(text, offset)
     }
 }
 
