@@ -222,8 +222,8 @@ impl Hash {
     /// Normalise without copying what is already normal: well-known algorithm names become
     /// constants and a trimmed lower-case value is kept as it is (usually shared with the input).
     pub fn from_text(alg: Text, value: Text) -> Hash {
-        let alg = match normal_alg(&alg) {
-            Some(known) => Text::from_static(known),
+        let alg = match hash_alg(&alg) {
+            Some(known) => Text::from_static(known.name),
             None => Text::from(
                 alg.chars()
                     .filter(|c| *c != '-' && *c != '_')
@@ -241,26 +241,46 @@ impl Hash {
     }
 }
 
-/// The normalised name of a common hash algorithm written in any of its usual spellings.
-fn normal_alg(alg: &str) -> Option<&'static str> {
-    const KNOWN: &[&str] = &[
-        "MD5",
-        "SHA1",
-        "SHA224",
-        "SHA256",
-        "SHA384",
-        "SHA512",
-        "SHA3256",
-        "SHA3384",
-        "SHA3512",
-        "BLAKE2B256",
-        "BLAKE2B384",
-        "BLAKE2B512",
-        "BLAKE3",
+/// A well-known hash algorithm: its normalised name (upper case, no `-` / `_`: `SHA256`), the
+/// hex digits of its digest (`None` for a variable length, as BLAKE3), and whether CycloneDX
+/// defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashAlg {
+    pub name: &'static str,
+    pub hex_len: Option<usize>,
+    pub cyclonedx: bool,
+}
+
+/// The algorithm `alg` names in any of its usual spellings (compared without case, `-` or `_`:
+/// `SHA-256`, `sha256` and `SHA_256` are one), or `None` for one not in the table.
+pub fn hash_alg(alg: &str) -> Option<HashAlg> {
+    const fn a(name: &'static str, hex_len: Option<usize>, cyclonedx: bool) -> HashAlg {
+        HashAlg {
+            name,
+            hex_len,
+            cyclonedx,
+        }
+    }
+    const KNOWN: &[HashAlg] = &[
+        a("MD5", Some(32), true),
+        a("SHA1", Some(40), true),
+        a("SHA224", Some(56), false),
+        a("SHA256", Some(64), true),
+        a("SHA384", Some(96), true),
+        a("SHA512", Some(128), true),
+        a("SHA3256", Some(64), true),
+        a("SHA3384", Some(96), true),
+        a("SHA3512", Some(128), true),
+        a("BLAKE2B256", Some(64), true),
+        a("BLAKE2B384", Some(96), true),
+        a("BLAKE2B512", Some(128), true),
+        a("BLAKE3", None, true),
+        a("STREEBOG256", Some(64), true),
+        a("STREEBOG512", Some(128), true),
     ];
     let mut buf = [0u8; 16];
     let mut n = 0;
-    for b in alg.bytes() {
+    for b in alg.trim().bytes() {
         if b == b'-' || b == b'_' {
             continue;
         }
@@ -268,7 +288,7 @@ fn normal_alg(alg: &str) -> Option<&'static str> {
         n += 1;
     }
     let norm = buf.get(..n)?;
-    KNOWN.iter().copied().find(|k| k.as_bytes() == norm)
+    KNOWN.iter().copied().find(|k| k.name.as_bytes() == norm)
 }
 
 /// ISO/IEC 19770-2 SWID tag identity.

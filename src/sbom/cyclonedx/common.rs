@@ -113,32 +113,9 @@ pub enum HashProblem {
 /// Names are compared without case, `-` or `_` (`SHA-256`, `sha256` and `SHA_256` are one), as
 /// generators are not consistent about the spelling.
 pub fn hash_alg(alg: &str) -> Option<(&'static str, Option<usize>)> {
-    let mut norm = [0u8; 16];
-    let mut n = 0;
-    for b in alg.trim().bytes().filter(|b| *b != b'-' && *b != b'_') {
-        if n == norm.len() {
-            return None;
-        }
-        norm[n] = b.to_ascii_uppercase();
-        n += 1;
-    }
-    Some(match &norm[..n] {
-        b"MD5" => ("MD5", Some(32)),
-        b"SHA1" => ("SHA1", Some(40)),
-        b"SHA256" => ("SHA256", Some(64)),
-        b"SHA384" => ("SHA384", Some(96)),
-        b"SHA512" => ("SHA512", Some(128)),
-        b"SHA3256" => ("SHA3256", Some(64)),
-        b"SHA3384" => ("SHA3384", Some(96)),
-        b"SHA3512" => ("SHA3512", Some(128)),
-        b"BLAKE2B256" => ("BLAKE2B256", Some(64)),
-        b"BLAKE2B384" => ("BLAKE2B384", Some(96)),
-        b"BLAKE2B512" => ("BLAKE2B512", Some(128)),
-        b"BLAKE3" => ("BLAKE3", None),
-        b"STREEBOG256" => ("STREEBOG256", Some(64)),
-        b"STREEBOG512" => ("STREEBOG512", Some(128)),
-        _ => return None,
-    })
+    crate::sbom::model::hash_alg(alg)
+        .filter(|a| a.cyclonedx)
+        .map(|a| (a.name, a.hex_len))
 }
 
 /// Hex digits of a digest for a CycloneDX hash algorithm (see [`hash_alg`]).

@@ -862,7 +862,7 @@ impl<'de> MapNode<'de> for Node {
                         if r.as_str().trim().is_empty() {
                             empty_ref = true;
                         } else {
-                            c.bom_ref = r.into_string().into();
+                            c.bom_ref = r.into_text(ctx.b);
                         }
                     }
                 }
@@ -883,7 +883,7 @@ impl<'de> MapNode<'de> for Node {
                 "cpe" => {
                     if let Some(cpe) = opt_str(&mut map, ctx, "cpe")? {
                         if !cpe.as_str().trim().is_empty() {
-                            c.cpes.insert(0, cpe.into_string().into());
+                            c.cpes.insert(0, cpe.into_text(ctx.b));
                         }
                     }
                 }
@@ -1334,34 +1334,28 @@ impl<'de> MapNode<'de> for Hash {
                 k => skip_checked(&mut map, ctx, "hash", &["alg", "content"], k)?,
             }
         }
-        let alg = alg.as_ref().map_or("", Str::as_str);
-        let content = content.as_ref().map_or("", Str::as_str);
-        let content = content.trim();
-        let known = common::hash_alg(alg);
+        let alg_s = alg.as_ref().map_or("", Str::as_str);
+        let content_s = content.as_ref().map_or("", Str::as_str).trim();
+        let known = common::hash_alg(alg_s);
         let check = match known {
-            Some((_, expected)) => common::check_hash_content(expected, content),
+            Some((_, expected)) => common::check_hash_content(expected, content_s),
             None => Err(HashProblem::UnknownAlgorithm),
         };
         if let Err(problem) = check {
             let group = format!("{problem:?}");
             ctx.note("invalid-hash", &group, None, || match problem {
                 HashProblem::UnknownAlgorithm => {
-                    format!("hash algorithm {alg:?} is none that CycloneDX defines")
+                    format!("hash algorithm {alg_s:?} is none that CycloneDX defines")
                 }
-                HashProblem::NotHex => format!("{alg} hash {content:?} is not hexadecimal"),
+                HashProblem::NotHex => format!("{alg_s} hash {content_s:?} is not hexadecimal"),
                 HashProblem::WrongLength { expected, found } => {
-                    format!("{alg} hash has {found} hex digits, {expected} expected")
+                    format!("{alg_s} hash has {found} hex digits, {expected} expected")
                 }
             });
         }
-        // The same normalisation as Hash::new, with one allocation per part for known names.
-        Ok(Some(match known {
-            Some((canon, _)) => Hash {
-                alg: canon.to_string().into(),
-                value: content.to_ascii_lowercase().into(),
-            },
-            None => Hash::new(alg, content),
-        }))
+        // Shared with the input: no copy unless the value needs lower-casing.
+        let text = |s: Option<Str<'de>>| s.map_or_else(Text::empty, |s| s.into_text(ctx.b));
+        Ok(Some(Hash::from_text(text(alg), text(content))))
     }
 }
 
@@ -1378,13 +1372,13 @@ impl<'de> MapNode<'de> for Org {
             match key.as_str() {
                 "name" => {
                     if let Some(n) = opt_str(&mut map, ctx, "name")? {
-                        p.name = n.as_str().trim().to_string().into();
+                        p.name = n.into_text(ctx.b).trimmed();
                     }
                 }
                 "url" => {
                     for u in strings(&mut map, ctx, "url")? {
                         if !u.as_str().trim().is_empty() {
-                            p.urls.push(u.into_string().into());
+                            p.urls.push(u.into_text(ctx.b));
                         }
                     }
                 }
