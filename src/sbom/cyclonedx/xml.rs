@@ -575,22 +575,10 @@ impl<'a> Reader<'a, '_> {
             b"licenses" => self.licenses(slot)?,
             b"swid" => {
                 let swid = Swid {
-                    tag_id: self
-                        .x
-                        .attr(&tag, b"tagId")?
-                        .map(Cow::into_owned)
-                        .map(Text::from),
+                    tag_id: self.x.attr(&tag, b"tagId")?.map(Text::from),
                     regid: None,
-                    name: self
-                        .x
-                        .attr(&tag, b"name")?
-                        .map(Cow::into_owned)
-                        .map(Text::from),
-                    version: self
-                        .x
-                        .attr(&tag, b"version")?
-                        .map(Cow::into_owned)
-                        .map(Text::from),
+                    name: self.x.attr(&tag, b"name")?.map(Text::from),
+                    version: self.x.attr(&tag, b"version")?.map(Text::from),
                 };
                 self.comp(slot).swid = Some(Box::new(swid));
                 self.x.skip()?;

@@ -398,7 +398,7 @@ impl<'b> Ingest<'b> {
         {
             push_unique(&mut c.licenses, self.b.text(l));
         }
-        c.copyright = value(&p.copyright).map(str::to_string).map(Text::from);
+        c.copyright = value(&p.copyright).map(|v| self.b.text(v));
         c.description = text(&p.description)
             .or_else(|| text(&p.summary))
             .map(Text::from);
@@ -449,7 +449,7 @@ impl<'b> Ingest<'b> {
         if let Some(l) = value(&f.license_concluded) {
             c.licenses.push(self.b.text(l));
         }
-        c.copyright = value(&f.copyright).map(str::to_string).map(Text::from);
+        c.copyright = value(&f.copyright).map(|v| self.b.text(v));
         for who in &f.contributors {
             let who = who.trim();
             if !who.is_empty() && !who.eq_ignore_ascii_case("NOASSERTION") {
