@@ -29,6 +29,11 @@ use criterion::{criterion_group, criterion_main, SamplingMode, Throughput};
 mod cpu;
 use cpu::{criterion, CpuTime};
 
+// The allocator the `bomvet` binary uses (see `src/main.rs`), so that these figures are the
+// binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Group<'a> = criterion::BenchmarkGroup<'a, CpuTime>;
 
 fn read(g: &Generated) -> Document {

@@ -28,6 +28,11 @@ use criterion::{criterion_group, criterion_main, BenchmarkGroup, Throughput};
 mod cpu;
 use cpu::{criterion, CpuTime};
 
+// The allocator the `bomvet` binary uses (see `src/main.rs`), so that these figures are the
+// binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bomvet_read(bytes: &[u8]) -> usize {
     let opts = ReadOptions::default();
     read_bytes("bench", bytes, &opts)

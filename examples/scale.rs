@@ -36,6 +36,11 @@ use bomvet::sbomgen::{generate, ladder, registry, truth, truth_json, GenFormat};
 use clap::Parser;
 use serde_json::{json, Value};
 
+// The allocator the `bomvet` binary uses (see `src/main.rs`), so that these figures are the
+// binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage:
   scale audit FILE [--truth FILE] [--runs N] [--registry DIR] [--no-read]
                    [--label TEXT] [--peak-rss-kb N]
