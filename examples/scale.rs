@@ -4,7 +4,7 @@
 //! a padded registry).
 //!
 //! ```text
-//! scale audit FILE [--truth FILE] [--runs N] [--registry DIR] [--no-read]
+//! scale audit FILE [--truth FILE] [--runs N] [--registry DIR] [--no-read] [--jobs N]
 //!                  [--label TEXT] [--peak-rss-kb N]
 //! scale table < results.jsonl
 //! scale batch DIR --count N [--components N] [--seed S]
@@ -42,7 +42,7 @@ use serde_json::{json, Value};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage:
-  scale audit FILE [--truth FILE] [--runs N] [--registry DIR] [--no-read]
+  scale audit FILE [--truth FILE] [--runs N] [--registry DIR] [--no-read] [--jobs N]
                    [--label TEXT] [--peak-rss-kb N]
   scale table < results.jsonl
   scale batch DIR --count N [--components N] [--seed S]
@@ -151,7 +151,9 @@ fn audit(opts: &Opts) -> Result<ExitCode, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
     let kind = RawKind::sniff(&bytes).ok_or_else(|| format!("{file}: empty"))?;
 
-    let mut argv: Vec<String> = ["bomvet", "audit", "--format", "json", "--jobs", "1"]
+    // One thread unless `--jobs N`: the CPU-time ratio compares one thread with one thread.
+    let jobs = opts.get("--jobs").unwrap_or("1").to_string();
+    let mut argv: Vec<String> = ["bomvet", "audit", "--format", "json", "--jobs", &jobs]
         .map(String::from)
         .to_vec();
     if let Some(r) = opts.get("--registry") {

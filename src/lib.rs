@@ -16,6 +16,7 @@ pub mod exposure;
 pub mod inputs;
 pub mod net;
 pub mod output;
+pub mod par;
 pub mod policy;
 pub mod registry;
 pub mod report;

@@ -57,6 +57,7 @@ pub struct Auditor<'r> {
     concern: FxHashSet<String>,
     today: Day,
     inventory: bool,
+    threads: usize,
 }
 
 /// A finding before exposure is known.
@@ -97,6 +98,7 @@ impl<'r> Auditor<'r> {
             concern: policy.concern_countries(registry).into_iter().collect(),
             today,
             inventory: false,
+            threads: 1,
         }
     }
 
@@ -104,6 +106,13 @@ impl<'r> Auditor<'r> {
     /// outputs that show components, not only findings). Off by default: it costs memory.
     pub fn with_inventory(mut self, on: bool) -> Self {
         self.inventory = on;
+        self
+    }
+
+    /// Attribute the components of each document on up to `threads` threads (1, the default,
+    /// keeps the audit on the calling thread). The report is the same whatever the count.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
         self
     }
 
@@ -122,89 +131,121 @@ impl<'r> Auditor<'r> {
         let mut unresolved = 0usize;
         let mut inventory = Vec::new();
 
-        for (i, c) in doc.components.iter().enumerate() {
-            let id = i as CompId;
-            let counted = !c.is_metadata && !c.is_pedigree;
-            let attr: Attribution = self.resolver.attribute(c);
-            if self.inventory {
-                inventory.push(self.inventory_entry(c, &attr));
-            }
-            if counted {
-                if let Some(co) = &attr.country {
-                    *summary.countries.entry(co.country.clone()).or_default() += 1;
+        // Attribution, the costly part, runs in parallel a block at a time (so that only one
+        // block of attributions is held at once); the verdicts that follow are sequential.
+        const BLOCK: usize = 16 * 1024;
+        for (b, block) in doc.components.chunks(BLOCK).enumerate() {
+            let attrs: Vec<Attribution> =
+                crate::par::map_contiguous(block, self.threads, |c| self.resolver.attribute(c));
+            for (k, (c, attr)) in block.iter().zip(attrs).enumerate() {
+                let id = (b * BLOCK + k) as CompId;
+                let counted = !c.is_metadata && !c.is_pedigree;
+                if self.inventory {
+                    inventory.push(self.inventory_entry(c, &attr));
                 }
-            }
-            let Some(best) = attr.candidates.first() else {
                 if counted {
-                    if attr.has_vendor_fields {
-                        unresolved += 1;
-                    } else {
-                        summary.no_vendor_info += 1;
+                    if let Some(co) = &attr.country {
+                        *summary.countries.entry(co.country.clone()).or_default() += 1;
                     }
                 }
-                // A declared country of concern with no registry vendor still matters.
-                if let Some(co) = &attr.country {
-                    if self.concern.contains(&co.country) {
-                        pending.push(Pending {
-                            comp: id,
-                            kind: PendingKind::Fixed(Code::AdversaryCountry),
-                            vendor: None,
-                            matched: None,
-                            designations: Vec::new(),
-                            others: Vec::new(),
-                            country: Some(country_info(co)),
-                            message_hint: "declared in the SBOM",
-                        });
+                let Some(best) = attr.candidates.first() else {
+                    if counted {
+                        if attr.has_vendor_fields {
+                            unresolved += 1;
+                        } else {
+                            summary.no_vendor_info += 1;
+                        }
                     }
-                }
-                continue;
-            };
-            if counted {
-                summary.attributed += 1;
-                *summary
-                    .vendors
-                    .entry(reg.vendor(best.vendor).id.clone())
-                    .or_default() += 1;
-            }
-            let country = attr.country.as_ref().map(country_info);
-            let all_vendors: Vec<VendorId> = attr.candidates.iter().map(|m| m.vendor).collect();
-            let mut flagged_designated = false;
-            for m in &attr.candidates {
-                let vendor = reg.vendor(m.vendor);
-                if !vendor.is_designated() {
+                    // A declared country of concern with no registry vendor still matters.
+                    if let Some(co) = &attr.country {
+                        if self.concern.contains(&co.country) {
+                            pending.push(Pending {
+                                comp: id,
+                                kind: PendingKind::Fixed(Code::AdversaryCountry),
+                                vendor: None,
+                                matched: None,
+                                designations: Vec::new(),
+                                others: Vec::new(),
+                                country: Some(country_info(co)),
+                                message_hint: "declared in the SBOM",
+                            });
+                        }
+                    }
                     continue;
-                }
-                flagged_designated = true;
-                let others: Vec<VendorId> = all_vendors
-                    .iter()
-                    .copied()
-                    .filter(|v| *v != m.vendor)
-                    .collect();
-                let (kind, designations, hint) = self.verdict(vendor, m);
-                // The component's country of origin is its attributed vendor's; a designated
-                // vendor behind another one (an OEM engine) is shown with its own country.
-                let country = if m.vendor == best.vendor {
-                    country.clone()
-                } else {
-                    None
                 };
-                pending.push(Pending {
-                    comp: id,
-                    kind,
-                    vendor: Some(m.vendor),
-                    matched: Some(m.clone()),
-                    designations,
-                    others,
-                    country,
-                    message_hint: hint,
-                });
-            }
-            if !flagged_designated {
+                if counted {
+                    summary.attributed += 1;
+                    *summary
+                        .vendors
+                        .entry(reg.vendor(best.vendor).id.clone())
+                        .or_default() += 1;
+                }
+                let country = attr.country.as_ref().map(country_info);
+                let all_vendors: Vec<VendorId> = attr.candidates.iter().map(|m| m.vendor).collect();
+                let mut flagged_designated = false;
+                for m in &attr.candidates {
+                    let vendor = reg.vendor(m.vendor);
+                    if !vendor.is_designated() {
+                        continue;
+                    }
+                    flagged_designated = true;
+                    let others: Vec<VendorId> = all_vendors
+                        .iter()
+                        .copied()
+                        .filter(|v| *v != m.vendor)
+                        .collect();
+                    let (kind, designations, hint) = self.verdict(vendor, m);
+                    // The component's country of origin is its attributed vendor's; a designated
+                    // vendor behind another one (an OEM engine) is shown with its own country.
+                    let country = if m.vendor == best.vendor {
+                        country.clone()
+                    } else {
+                        None
+                    };
+                    pending.push(Pending {
+                        comp: id,
+                        kind,
+                        vendor: Some(m.vendor),
+                        matched: Some(m.clone()),
+                        designations,
+                        others,
+                        country,
+                        message_hint: hint,
+                    });
+                }
+                if !flagged_designated {
+                    if let Some(co) = &attr.country {
+                        if self.concern.contains(&co.country) {
+                            pending.push(Pending {
+                                comp: id,
+                                kind: PendingKind::Fixed(Code::AdversaryCountry),
+                                vendor: Some(best.vendor),
+                                matched: Some(best.clone()),
+                                designations: Vec::new(),
+                                others: Vec::new(),
+                                country: country.clone(),
+                                message_hint: "",
+                            });
+                        }
+                    }
+                }
+                if attr.conflict {
+                    pending.push(Pending {
+                        comp: id,
+                        kind: PendingKind::Fixed(Code::VendorConflict),
+                        vendor: Some(best.vendor),
+                        matched: Some(best.clone()),
+                        designations: Vec::new(),
+                        others: all_vendors.iter().copied().skip(1).collect(),
+                        country: country.clone(),
+                        message_hint: "",
+                    });
+                }
                 if let Some(co) = &attr.country {
-                    if self.concern.contains(&co.country) {
+                    if co.conflict {
                         pending.push(Pending {
                             comp: id,
-                            kind: PendingKind::Fixed(Code::AdversaryCountry),
+                            kind: PendingKind::Fixed(Code::CountryConflict),
                             vendor: Some(best.vendor),
                             matched: Some(best.clone()),
                             designations: Vec::new(),
@@ -213,32 +254,6 @@ impl<'r> Auditor<'r> {
                             message_hint: "",
                         });
                     }
-                }
-            }
-            if attr.conflict {
-                pending.push(Pending {
-                    comp: id,
-                    kind: PendingKind::Fixed(Code::VendorConflict),
-                    vendor: Some(best.vendor),
-                    matched: Some(best.clone()),
-                    designations: Vec::new(),
-                    others: all_vendors.iter().copied().skip(1).collect(),
-                    country: country.clone(),
-                    message_hint: "",
-                });
-            }
-            if let Some(co) = &attr.country {
-                if co.conflict {
-                    pending.push(Pending {
-                        comp: id,
-                        kind: PendingKind::Fixed(Code::CountryConflict),
-                        vendor: Some(best.vendor),
-                        matched: Some(best.clone()),
-                        designations: Vec::new(),
-                        others: Vec::new(),
-                        country: country.clone(),
-                        message_hint: "",
-                    });
                 }
             }
         }

@@ -288,3 +288,26 @@ fn an_expired_waiver_does_not_waive_and_is_reported() {
         Some("waiver-1")
     );
 }
+
+#[test]
+fn the_report_is_the_same_whatever_the_thread_count() {
+    // Enough components for several parallel runs per block, with planted banned vendors.
+    let g = crate::sbomgen::generate(crate::sbomgen::GenFormat::CdxJson, 5_000, 7);
+    let d = read_text("gen.cdx.json", &g.text, &ReadOptions::default(), 0).expect("reads");
+    assert!(d.component_count() > crate::par::MIN_PARALLEL);
+    let reg = Registry::embedded().expect("embedded registry");
+    let policy = Policy::default();
+    let report = |threads| {
+        let r = Auditor::new(reg, reg.index(), &policy, today())
+            .with_inventory(true)
+            .with_threads(threads)
+            .audit(&d)
+            .expect("audit");
+        serde_json::to_string(&r).expect("serialises")
+    };
+    let one = report(1);
+    assert!(one.contains("banned-embedded"), "the planted components were not found");
+    for threads in [2, 3] {
+        assert!(one == report(threads), "{threads} threads changed the report");
+    }
+}

@@ -6,7 +6,6 @@
 //! or audited is an error entry in the report while the others are still audited.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Outcome, Status};
 use crate::audit::{self, Auditor};
@@ -336,14 +335,20 @@ fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String
             .into_iter()
             .map(|s| (s, None)),
     );
-    let auditor = gate.auditor().with_inventory(inventory);
-    let jobs = args
+    let threads = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, items.len().max(1));
+        .max(1);
+    // Documents in parallel first; threads left over (one large SBOM on a many-core machine)
+    // attribute the components of each document in parallel.
+    let jobs = threads.min(items.len().max(1));
+    let auditor = gate
+        .auditor()
+        .with_inventory(inventory)
+        .with_threads(threads / jobs);
     let fetch = args.read.net.fetch_options();
     let bar = progress_bar(items.len(), args.quiet);
-    let results = run_parallel(&items, jobs, |(spec, sub)| {
+    let results = crate::par::map_dynamic(&items, jobs, |(spec, sub)| {
         let one = audit_one(&auditor, spec, &opts, &fetch).with_submission(sub);
         if let Some(b) = &bar {
             b.inc(1);
@@ -568,39 +573,6 @@ pub(crate) fn audit_one(
     }
 }
 
-/// Apply `f` to every item on `jobs` threads; results in input order.
-fn run_parallel<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if jobs <= 1 || items.len() <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut parts: Vec<Vec<(usize, R)>> = Vec::new();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..jobs)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        out.push((i, f(item)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        for h in handles {
-            match h.join() {
-                Ok(p) => parts.push(p),
-                Err(e) => std::panic::resume_unwind(e),
-            }
-        }
-    });
-    let mut all: Vec<(usize, R)> = parts.into_iter().flatten().collect();
-    all.sort_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, r)| r).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,12 +637,5 @@ mod tests {
         // One file for two formats.
         let e = targets(&[(1, Sarif), (5, Json)], &[(3, p("a")), (7, p("a"))]).unwrap_err();
         assert!(e.contains("two formats"), "{e}");
-    }
-
-    #[test]
-    fn parallel_results_keep_input_order() {
-        let items: Vec<usize> = (0..200).collect();
-        let out = run_parallel(&items, 4, |i| i * 2);
-        assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
     }
 }

@@ -70,7 +70,6 @@ impl Builder {
         }
     }
 
-    /// Hint for the expected number of components (avoids reallocation on big documents).
     /// Set the input text that [`Builder::text`] borrows from.
     pub fn set_buffer(&mut self, buf: Buffer) {
         self.buffer = Some(buf);
@@ -84,6 +83,7 @@ impl Builder {
         }
     }
 
+    /// Room for `n` more components (avoids reallocation on big documents).
     pub fn reserve(&mut self, n: usize) {
         self.components.reserve(n);
         self.by_ref.reserve(n);
@@ -112,6 +112,7 @@ impl Builder {
     /// is a `duplicate-ref` warning; references to it resolve to the first occurrence.
     pub fn add_component(&mut self, mut c: Component) -> CompId {
         let id = self.components.len() as CompId;
+        c.shrink_to_fit();
         if c.bom_ref.is_empty() {
             c.bom_ref = self.synthesize_ref(&c, id);
             c.ref_synthesized = true;

@@ -365,6 +365,26 @@ pub struct Component {
 }
 
 impl Component {
+    /// Give back the spare capacity of the list fields. Readers fill them by pushing, which
+    /// reserves room for four at the first element; with one or two values per list and a
+    /// million components that slack is a large share of the model (see docs/PERFORMANCE.md).
+    /// The builder calls this once per component.
+    pub fn shrink_to_fit(&mut self) {
+        fn shrink<T>(v: &mut Vec<T>) {
+            if v.capacity() > v.len() {
+                v.shrink_to_fit();
+            }
+        }
+        shrink(&mut self.cpes);
+        shrink(&mut self.hashes);
+        shrink(&mut self.authors);
+        shrink(&mut self.originators);
+        shrink(&mut self.links);
+        shrink(&mut self.licenses);
+        shrink(&mut self.properties);
+        shrink(&mut self.file_names);
+    }
+
     /// A short human label: `group/name@version` (parts omitted when absent).
     pub fn label(&self) -> String {
         let mut s = String::new();
