@@ -22,13 +22,20 @@ enum End {
     Ref(String),
 }
 
+/// An edge as read, resolved at [`Builder::finish`]. 40 bytes (two `End`s and a `Location`
+/// were 120, and large documents have several edges per component): an end is a component id,
+/// or [`REF_BIT`] and an index into [`Builder::edge_refs`]; the location, rarely present, is an
+/// index into [`Builder::edge_locations`] or [`NO_LOCATION`].
 #[derive(Debug)]
 struct PendingEdge {
-    from: End,
-    to: End,
+    from: u32,
+    to: u32,
     kind: RelKind,
-    location: Location,
+    location: u32,
 }
+
+const REF_BIT: u32 = 1 << 31;
+const NO_LOCATION: u32 = u32::MAX;
 
 /// Accumulates one document. See the module docs.
 #[derive(Debug)]
@@ -46,6 +53,10 @@ pub struct Builder {
     /// CycloneDX services, SPDX 3 agents...). Edges touching them are dropped without a warning.
     non_components: FxHashSet<String>,
     edges: Vec<PendingEdge>,
+    /// Edge ends not known when the edge was read (see [`PendingEdge`]).
+    edge_refs: Vec<String>,
+    /// Edge locations (see [`PendingEdge`]).
+    edge_locations: Vec<Location>,
     roots: Vec<(End, Location)>,
     warnings: Vec<Warning>,
     unknown: BTreeMap<(String, String), (usize, Location)>,
@@ -64,6 +75,8 @@ impl Builder {
             by_ref: FxHashMap::default(),
             non_components: FxHashSet::default(),
             edges: Vec::new(),
+            edge_refs: Vec::new(),
+            edge_locations: Vec::new(),
             roots: Vec::new(),
             warnings: Vec::new(),
             unknown: BTreeMap::new(),
@@ -197,24 +210,44 @@ impl Builder {
         }
     }
 
-    /// An edge between two references, resolved at [`Builder::finish`].
-    pub fn edge_by_ref(&mut self, from: &str, to: &str, kind: RelKind, location: Location) {
+    /// An edge end as stored in a [`PendingEdge`].
+    fn edge_end(&mut self, r: &str) -> u32 {
+        match self.by_ref.get(r) {
+            Some(&id) => id,
+            None => {
+                let code = REF_BIT | self.edge_refs.len() as u32;
+                self.edge_refs.push(r.to_string());
+                code
+            }
+        }
+    }
+
+    fn push_edge(&mut self, from: u32, to: u32, kind: RelKind, location: Location) {
+        let location = if location.pointer.is_none() && location.line.is_none() {
+            NO_LOCATION
+        } else {
+            self.edge_locations.push(location);
+            (self.edge_locations.len() - 1) as u32
+        };
         self.edges.push(PendingEdge {
-            from: self.end(from),
-            to: self.end(to),
+            from,
+            to,
             kind,
             location,
         });
     }
 
+    /// An edge between two references, resolved at [`Builder::finish`].
+    pub fn edge_by_ref(&mut self, from: &str, to: &str, kind: RelKind, location: Location) {
+        let from = self.edge_end(from);
+        let to = self.edge_end(to);
+        self.push_edge(from, to, kind, location);
+    }
+
     /// An edge between a known component and a reference.
     pub fn edge_id_ref(&mut self, from: CompId, to: &str, kind: RelKind, location: Location) {
-        self.edges.push(PendingEdge {
-            from: End::Id(from),
-            to: self.end(to),
-            kind,
-            location,
-        });
+        let to = self.edge_end(to);
+        self.push_edge(from, to, kind, location);
     }
 
     /// [`Builder::edge_by_ref`] with the location made only if an end is not known yet (it is
@@ -227,7 +260,7 @@ impl Builder {
         kind: RelKind,
         location: impl FnOnce() -> Location,
     ) {
-        let from = self.end(from);
+        let from = self.edge_end(from);
         self.push_lazy(from, to, kind, location);
     }
 
@@ -239,36 +272,32 @@ impl Builder {
         kind: RelKind,
         location: impl FnOnce() -> Location,
     ) {
-        self.push_lazy(End::Id(from), to, kind, location);
+        self.push_lazy(from, to, kind, location);
     }
 
     fn push_lazy(
         &mut self,
-        from: End,
+        from: u32,
         to: &str,
         kind: RelKind,
         location: impl FnOnce() -> Location,
     ) {
-        let to = self.end(to);
-        let location = match (&from, &to) {
-            (End::Id(_), End::Id(_)) => Location::none(),
-            _ => location(),
+        let to = self.edge_end(to);
+        let location = if (from | to) & REF_BIT == 0 {
+            Location::none()
+        } else {
+            location()
         };
-        self.edges.push(PendingEdge {
-            from,
-            to,
-            kind,
-            location,
-        });
+        self.push_edge(from, to, kind, location);
     }
 
     /// An edge between two components already added.
     pub fn edge(&mut self, from: CompId, to: CompId, kind: RelKind) {
         self.edges.push(PendingEdge {
-            from: End::Id(from),
-            to: End::Id(to),
+            from,
+            to,
             kind,
-            location: Location::none(),
+            location: NO_LOCATION,
         });
     }
 
@@ -321,16 +350,35 @@ impl Builder {
         }
 
         let mut relationships = Vec::with_capacity(self.edges.len());
-        let mut seen = FxHashSet::default();
+        // Duplicates are dropped; the set holds a 2-byte code for the kind (the kinds with a
+        // free-form name, rare, go in a second set).
+        let mut seen: FxHashSet<(CompId, CompId, u16)> = FxHashSet::default();
+        seen.reserve(self.edges.len());
+        let mut seen_other: FxHashSet<(CompId, CompId, String)> = FxHashSet::default();
         let edges = std::mem::take(&mut self.edges);
+        let mut edge_refs = std::mem::take(&mut self.edge_refs);
+        let mut edge_locations = std::mem::take(&mut self.edge_locations);
         for e in edges {
+            let location = match edge_locations.get_mut(e.location as usize) {
+                Some(l) => std::mem::take(l),
+                None => Location::none(),
+            };
+            let mut end = |code: u32| match code & REF_BIT {
+                0 => End::Id(code),
+                _ => End::Ref(std::mem::take(&mut edge_refs[(code & !REF_BIT) as usize])),
+            };
+            let (from, to) = (end(e.from), end(e.to));
             let (Some(from), Some(to)) = (
-                self.resolve(&e.from, &e.location, "source"),
-                self.resolve(&e.to, &e.location, "target"),
+                self.resolve(&from, &location, "source"),
+                self.resolve(&to, &location, "target"),
             ) else {
                 continue;
             };
-            if seen.insert((from, to, e.kind.clone())) {
+            let new = match (kind_code(&e.kind), &e.kind) {
+                (Some(k), _) => seen.insert((from, to, k)),
+                (None, kind) => seen_other.insert((from, to, kind.name())),
+            };
+            if new {
                 relationships.push(Relationship {
                     from,
                     to,
@@ -339,6 +387,7 @@ impl Builder {
                 });
             }
         }
+        drop(seen);
 
         let mut roots = Vec::new();
         let mut root_set = FxHashSet::default();
@@ -475,6 +524,21 @@ impl Component {
             _ => self.name.to_string(),
         }
     }
+}
+
+/// A small code for every kind but [`RelKind::Other`] (for duplicate detection).
+fn kind_code(kind: &RelKind) -> Option<u16> {
+    Some(match kind {
+        RelKind::DependsOn(scope) => *scope as u16,
+        RelKind::Contains => 100,
+        RelKind::StaticLink => 101,
+        RelKind::DynamicLink => 102,
+        RelKind::Ancestor => 103,
+        RelKind::Descendant => 104,
+        RelKind::Variant => 105,
+        RelKind::GeneratedFrom => 106,
+        RelKind::Other(_) => return None,
+    })
 }
 
 #[cfg(test)]
