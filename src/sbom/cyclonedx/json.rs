@@ -54,14 +54,8 @@ const FORMAT: &str = "CycloneDX JSON";
 
 /// Read a CycloneDX JSON document into `b`.
 pub fn read(text: &str, b: &mut Builder, limits: &Limits) -> Result<(), IngestError> {
-    // Room for every component up front: grown by doubling, the component vector of a large
-    // document ends up to half empty and is copied at every step (a vector of 600-byte
-    // components is the model's largest block). Most documents give every component a
-    // `bom-ref`; one memmem pass (a few ms per 100 MB) counts them. The count is capped at one
-    // component per 64 bytes (no real component is smaller) so that a file of nothing but
-    // `"bom-ref"` strings cannot make us reserve many times its size.
-    let refs = memchr::memmem::find_iter(text.as_bytes(), b"\"bom-ref\"").count();
-    b.reserve(refs.min(text.len() / 64));
+    // Most documents give every component a `bom-ref`.
+    b.reserve_by_count(text, b"\"bom-ref\"", 64);
     let mut ctx = Ctx::new(b, limits);
     let mut de = serde_json::Deserializer::from_str(text);
     let res = BomSeed { ctx: &mut ctx }

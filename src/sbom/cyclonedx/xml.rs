@@ -93,6 +93,8 @@ const COMPONENT_KNOWN: &[&[u8]] = &[
 
 /// Read a CycloneDX XML document into `b`.
 pub fn read(text: &str, b: &mut Builder, limits: &Limits) -> Result<(), IngestError> {
+    // Most documents give every component a `bom-ref` attribute.
+    b.reserve_by_count(text, b"bom-ref=", 64);
     let mut x = Scanner::new(text, limits.max_depth);
     let root = loop {
         match x.next()? {

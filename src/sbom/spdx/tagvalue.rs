@@ -38,6 +38,7 @@ struct State<'a> {
 
 /// Read SPDX 2 tag-value.
 pub fn read(text: &str, b: &mut Builder, _limits: &Limits) -> Result<(), IngestError> {
+    b.reserve_by_count(text, b"SPDXID:", 32);
     let mut ing = Ingest::new(b, LocMode::Line);
     ing.track_containment();
     let mut st = State {
