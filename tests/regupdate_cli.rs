@@ -389,6 +389,34 @@ fn an_expired_bundle_is_refused_as_a_freeze() {
 }
 
 #[test]
+fn verify_fails_on_an_expired_bundle_but_still_shows_it() {
+    let tmp = Tmp::new("verify-expired");
+    let bundle = tmp.path("old.bundle");
+    std::fs::write(
+        &bundle,
+        make_bundle(&key(1), 61, now() - 200 * 86_400, now() - 20 * 86_400),
+    )
+    .unwrap();
+    let pubkey = write_pubkey(&tmp, &key(1));
+    let (code, stdout, err) = run(bomvet(&tmp.path("cache"))
+        .args(["registry", "verify", "--format", "json", "--pubkey"])
+        .arg(&pubkey)
+        .arg(&bundle));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("expired"), "{err}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["expired"], true);
+    assert_eq!(v["serial"], 61);
+    // The same bundle within its validity verifies.
+    std::fs::write(&bundle, make_bundle(&key(1), 62, now() - 86_400, now() + 86_400)).unwrap();
+    let (code, _, err) = run(bomvet(&tmp.path("cache"))
+        .args(["registry", "verify", "--pubkey"])
+        .arg(&pubkey)
+        .arg(&bundle));
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
 fn an_unchanged_bundle_is_not_downloaded_again_304() {
     let tmp = Tmp::new("etag");
     let body = good_bundle(70);

@@ -601,10 +601,12 @@ pub(super) fn verify(
         vendors: reg.vendors.len(),
         trusted_comment: &b.trusted_comment,
     };
+    // An expired bundle verifies as signed but is not usable: `registry update` refuses it
+    // (a freeze), so verify fails too, after printing what it found.
     let mut messages = Vec::new();
     if expired {
         messages.push(format!(
-            "warning: the bundle expired at {}; `registry update` refuses it without --allow-downgrade",
+            "error: the bundle expired at {}; `registry update` refuses it without --allow-downgrade",
             r.expires
         ));
     }
@@ -628,7 +630,11 @@ pub(super) fn verify(
             if expired { " (EXPIRED)" } else { "" }
         ),
     };
-    ok(stdout, messages)
+    let mut out = ok(stdout, messages);
+    if expired {
+        out.status = Status::Error;
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
