@@ -408,7 +408,11 @@ fn verify_fails_on_an_expired_bundle_but_still_shows_it() {
     assert_eq!(v["expired"], true);
     assert_eq!(v["serial"], 61);
     // The same bundle within its validity verifies.
-    std::fs::write(&bundle, make_bundle(&key(1), 62, now() - 86_400, now() + 86_400)).unwrap();
+    std::fs::write(
+        &bundle,
+        make_bundle(&key(1), 62, now() - 86_400, now() + 86_400),
+    )
+    .unwrap();
     let (code, _, err) = run(bomvet(&tmp.path("cache"))
         .args(["registry", "verify", "--pubkey"])
         .arg(&pubkey)

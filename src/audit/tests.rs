@@ -306,8 +306,14 @@ fn the_report_is_the_same_whatever_the_thread_count() {
         serde_json::to_string(&r).expect("serialises")
     };
     let one = report(1);
-    assert!(one.contains("banned-embedded"), "the planted components were not found");
+    assert!(
+        one.contains("banned-embedded"),
+        "the planted components were not found"
+    );
     for threads in [2, 3] {
-        assert!(one == report(threads), "{threads} threads changed the report");
+        assert!(
+            one == report(threads),
+            "{threads} threads changed the report"
+        );
     }
 }

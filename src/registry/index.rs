@@ -138,6 +138,9 @@ pub struct Index {
     /// First word of every key of `names`, `component_names` and the text patterns: the
     /// allocation-free prefilter of [`Index::may_match_words`].
     first_words: FxHashSet<Box<[u8]>>,
+    /// A 65,536-bit filter over `first_words` (see [`word_slot`]): most words of a name or a
+    /// description are rejected by one bit test, without copying or hashing them.
+    first_word_bits: Box<[u64]>,
     /// Host, or host and first path segment, of each repository rule: the prefilter of
     /// [`Index::match_repository`].
     repository_heads: FxHashSet<Box<str>>,
@@ -410,15 +413,27 @@ impl Index {
         if self.first_words.is_empty() {
             return false;
         }
-        if !s.is_ascii() || s.bytes().any(|b| b == b'\'' || b == b'`') {
-            return true;
-        }
+        // One pass over the bytes: words are runs of ASCII letters and digits.
+        let b = s.as_bytes();
+        let mut i = 0;
         let mut buf = [0u8; 64];
-        for word in s
-            .as_bytes()
-            .split(|b| !b.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-        {
+        while i < b.len() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i == start {
+                if !b[i].is_ascii() || b[i] == b'\'' || b[i] == b'`' {
+                    return true;
+                }
+                i += 1;
+                continue;
+            }
+            let word = &b[start..i];
+            let bit = word_slot(word);
+            if word.len() <= buf.len() && self.first_word_bits[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
+            }
             let Some(slot) = buf.get_mut(..word.len()) else {
                 return true;
             };
@@ -986,6 +1001,11 @@ impl Builder {
                 first_words.insert(w.as_bytes().into());
             }
         }
+        let mut first_word_bits = vec![0u64; WORD_FILTER_BITS / 64].into_boxed_slice();
+        for w in &first_words {
+            let slot = word_slot(w);
+            first_word_bits[slot / 64] |= 1 << (slot % 64);
+        }
         let text_rules = text.into_iter().map(|(_, ids)| ids).collect();
 
         let repository_heads = self
@@ -1026,10 +1046,25 @@ impl Builder {
             text_ac,
             text_rules,
             first_words,
+            first_word_bits,
             repository_heads,
             java_heads,
         }
     }
+}
+
+const WORD_FILTER_BITS: usize = 1 << 16;
+
+/// The filter bit of a word (case-insensitive): its length and its first and last bytes, mixed.
+/// A registry's few hundred first words set well under 1 % of the bits.
+fn word_slot(w: &[u8]) -> usize {
+    let (Some(first), Some(last)) = (w.first(), w.last()) else {
+        return 0;
+    };
+    let key = u32::from(first.to_ascii_lowercase())
+        | u32::from(last.to_ascii_lowercase()) << 8
+        | (w.len().min(255) as u32) << 16;
+    (key.wrapping_mul(0x9E37_79B1) >> 16) as usize
 }
 
 fn automaton<P: AsRef<[u8]>>(patterns: &[P]) -> Option<AhoCorasick> {
@@ -1439,6 +1474,34 @@ mod tests {
         assert!(g("a*b*c").matches("aXXbYYc"));
         assert!(g("a*b*c").matches("abbbc"));
         assert!(!g("a*b*c").matches("acb"));
+    }
+
+    #[test]
+    fn the_bit_filter_never_hides_a_first_word_of_the_real_registry() {
+        let reg = crate::registry::Registry::embedded().expect("embedded registry");
+        let idx = reg.index();
+        assert!(!idx.first_words.is_empty());
+        let mut set = 0;
+        for w in &idx.first_words {
+            let w = std::str::from_utf8(w).expect("first words are text");
+            if !w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                continue; // split into several words by the matcher; covered by the test below
+            }
+            for form in [
+                w.to_string(),
+                w.to_ascii_uppercase(),
+                format!("the {w}, inc."),
+            ] {
+                assert!(idx.may_match_words(&form), "{form}");
+            }
+            set += 1;
+        }
+        assert!(set > 50, "only {set} plain first words checked");
+        let bits: u32 = idx.first_word_bits.iter().map(|b| b.count_ones()).sum();
+        assert!(
+            (bits as usize) < WORD_FILTER_BITS / 20,
+            "{bits} bits set: the filter is too dense"
+        );
     }
 
     #[test]
