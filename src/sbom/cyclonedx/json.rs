@@ -1655,14 +1655,14 @@ impl<'de> MapNode<'de> for Dependency {
         };
         // Looked up once per entry, not once per edge.
         let from_id = ctx.b.lookup(from.as_str());
-        for (list, key, kind) in [
-            (
-                depends,
-                "dependsOn",
-                RelKind::DependsOn(DepScope::Unspecified),
-            ),
-            (provides, "provides", RelKind::Other("provides".into())),
-        ] {
+        for (list, key) in [(depends, "dependsOn"), (provides, "provides")] {
+            if list.is_empty() {
+                continue;
+            }
+            let kind = match key {
+                "provides" => RelKind::Other("provides".into()),
+                _ => RelKind::DependsOn(DepScope::Unspecified),
+            };
             let mut base = String::new();
             for (j, to) in list.iter().enumerate() {
                 if to.as_str().trim().is_empty() {
