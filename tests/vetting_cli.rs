@@ -277,6 +277,49 @@ fn the_table_lists_submissions_with_verdicts_and_banned_vendors() {
 }
 
 #[test]
+fn the_markdown_summary_has_the_rollup_between_the_documents_table_and_the_findings() {
+    let (code, md, err) = run(&[
+        "audit",
+        "--format",
+        "markdown",
+        "--manifest",
+        "tests/fixtures/vetting/schedule.toml",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let at = |h: &str| md.find(h).unwrap_or_else(|| panic!("no {h:?} in\n{md}"));
+    let (subs, vendors, countries) = (
+        at("### Submissions"),
+        at("### Vendors with findings"),
+        at("### Countries of origin"),
+    );
+    assert!(at("| document | verdict |") < subs && subs < vendors && vendors < countries);
+    // The first finding section comes after the roll-up.
+    assert!(countries < at("### `"), "{md}");
+    let row = |needle: &str| {
+        md.lines()
+            .find(|l| l.starts_with('|') && l.contains(needle))
+            .unwrap_or_else(|| panic!("no row with {needle:?}"))
+    };
+    let mail = row("| Northwind Networks | MailShield 7400 |");
+    assert!(
+        mail.contains("**FAIL**") && mail.contains("Kaspersky"),
+        "{mail}"
+    );
+    assert!(row("| Corvid Vision | SentryView VMS |").contains("| pass |"));
+    assert!(row("(`kaspersky`)").contains("| RU |"), "{md}");
+    // The same counts as the JSON roll-up.
+    let (_, v, _) = audit_json(&["--manifest", "tests/fixtures/vetting/schedule.toml"]);
+    let lumen = &arr(&v["rollup"]["submissions"])[2];
+    let cells: Vec<&str> = row("| Lumen Harbor | TrailMate |")
+        .split('|')
+        .map(str::trim)
+        .collect();
+    assert_eq!(cells[4], "2");
+    assert_eq!(cells[5], lumen["components"].to_string());
+    assert_eq!(cells[6], lumen["deny"].to_string());
+}
+
+#[test]
 fn a_broken_toml_manifest_is_exit_2_with_every_problem_located() {
     let (code, out, err) = run(&["audit", "--manifest", "tests/fixtures/vetting/broken.toml"]);
     assert_eq!(code, 2);

@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::escape::{markdown as md, markdown_code as code};
-use super::{DocumentReport, Finding, Report};
+use super::{DocumentReport, Finding, Report, Rollup};
 use crate::policy::Level;
 
 /// `attributed` of `components` as a percentage with one decimal (0 when there are none).
@@ -69,6 +69,9 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
+    if let Some(r) = &report.rollup {
+        rollup(&mut out, r);
+    }
     for d in &report.documents {
         document(&mut out, d);
     }
@@ -105,6 +108,106 @@ pub fn render(report: &Report) -> String {
             .map_or_else(|| "built-in defaults".to_string(), code)
     );
     out
+}
+
+/// The roll-up of a run over many documents: submissions (with a manifest), the vendors that
+/// have findings, countries of origin. Vendors without findings are counted, not listed: a
+/// memo names what needs a decision.
+fn rollup(out: &mut String, r: &Rollup) {
+    if !r.submissions.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Submissions
+"
+        );
+        let _ = writeln!(
+            out,
+            "| vendor | product | verdict | documents | components | deny | warn | waived | banned vendors |"
+        );
+        let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---|");
+        for s in &r.submissions {
+            let verdict = match s.verdict.as_str() {
+                "pass" => "pass".to_string(),
+                v => format!("**{}**", v.to_uppercase()),
+            };
+            let documents = if s.errors > 0 {
+                format!("{} (+{} failed)", s.documents.len(), s.errors)
+            } else {
+                s.documents.len().to_string()
+            };
+            let banned: Vec<String> = s.banned_vendors.iter().map(|v| md(&v.name)).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {verdict} | {documents} | {} | {} | {} | {} | {} |",
+                md(&s.vendor),
+                md(&s.product),
+                s.components,
+                s.deny,
+                s.warn,
+                s.waived,
+                banned.join(", ")
+            );
+        }
+        out.push('\n');
+    }
+    let flagged: Vec<_> = r.vendors.iter().filter(|v| v.findings > 0).collect();
+    if !flagged.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Vendors with findings
+"
+        );
+        let _ = writeln!(
+            out,
+            "| vendor | country | documents | components | deny | warn | info | waived |"
+        );
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|");
+        for v in &flagged {
+            let _ = writeln!(
+                out,
+                "| {} ({}) | {} | {} | {} | {} | {} | {} | {} |",
+                md(&v.name),
+                code(&v.id),
+                v.country.as_deref().map_or_else(|| "–".to_string(), md),
+                v.documents,
+                v.components,
+                v.deny,
+                v.warn,
+                v.info,
+                v.waived
+            );
+        }
+        out.push('\n');
+    }
+    let others = r.vendors.len() - flagged.len();
+    if others > 0 {
+        let _ = writeln!(
+            out,
+            "{others} other registry vendor(s) have attributed components and no findings.\n"
+        );
+    }
+    if !r.countries.is_empty() {
+        let _ = writeln!(out, "### Countries of origin\n");
+        let _ = writeln!(
+            out,
+            "| country | documents | components | findings | deny | warn | waived |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
+        for c in &r.countries {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                md(&c.code),
+                c.documents,
+                c.components,
+                c.findings,
+                c.deny,
+                c.warn,
+                c.waived
+            );
+        }
+        out.push('\n');
+    }
 }
 
 fn verdict_word(d: &DocumentReport) -> &'static str {
