@@ -35,6 +35,23 @@ pub struct ReadOptions {
     pub strict: bool,
 }
 
+/// Append the decimal digits of `i` (JSON-pointer indexes, without the formatting machinery).
+pub(crate) fn push_index(s: &mut String, mut i: usize) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    for &d in &buf[at..] {
+        s.push(d as char);
+    }
+}
+
 /// Read one document from raw bytes (possibly gzip-compressed, UTF-8 or UTF-16).
 ///
 /// The bytes are copied once into the document's [`Buffer`]; [`read_vec`] avoids that copy.

@@ -48,7 +48,7 @@ use crate::sbom::model::{
     Address, CompId, Component, DepScope, Hash, Link, Location, Party, PartyKind, RelKind, Swid,
     Text,
 };
-use crate::sbom::{Builder, IngestError, Limits};
+use crate::sbom::{push_index, Builder, IngestError, Limits};
 
 const FORMAT: &str = "CycloneDX JSON";
 
@@ -225,22 +225,6 @@ fn pointer_of(path: &[Seg], extra: Option<&str>) -> String {
 }
 
 /// Append a decimal index (the formatting machinery is slow for this hot path).
-fn push_index(s: &mut String, mut i: usize) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (i % 10) as u8;
-        i /= 10;
-        if i == 0 {
-            break;
-        }
-    }
-    for &d in &buf[at..] {
-        s.push(d as char);
-    }
-}
-
 fn push_escaped(s: &mut String, key: &str) {
     if key.contains(['~', '/']) {
         s.push_str(&key.replace('~', "~0").replace('/', "~1"));

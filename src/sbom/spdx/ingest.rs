@@ -41,6 +41,21 @@ use crate::sbom::model::{
     CompId, Component, Hash, Link, Location, Party, PartyKind, RelKind, Swid,
 };
 
+/// The location of element `index` of `array` (`/packages/3`), or its line.
+fn element_loc(mode: LocMode, array: &str, index: usize, line: Option<u32>) -> Location {
+    match mode {
+        LocMode::Pointer => {
+            let mut p = String::with_capacity(array.len() + 8);
+            p.push('/');
+            p.push_str(array);
+            p.push('/');
+            crate::sbom::push_index(&mut p, index);
+            Location::pointer(p)
+        }
+        LocMode::Line => line.map(Location::line).unwrap_or_default(),
+    }
+}
+
 /// How element locations are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocMode {
@@ -162,10 +177,7 @@ impl<'b> Ingest<'b> {
     }
 
     fn loc(&self, array: &str, index: usize, line: Option<u32>) -> Location {
-        match self.mode {
-            LocMode::Pointer => Location::pointer(format!("/{array}/{index}")),
-            LocMode::Line => line.map(Location::line).unwrap_or_default(),
-        }
+        element_loc(self.mode, array, index, line)
     }
 
     fn doc_loc(&self, key: &str) -> Location {
@@ -471,18 +483,23 @@ impl<'b> Ingest<'b> {
         self.report_unknown(s.unknown, &loc);
     }
 
-    /// A relationship, mapped by [`relationships::map`].
+    /// A relationship, mapped by [`relationships::map`]. Its location is made only when it is
+    /// shown or kept (a warning, a `DESCRIBES`, an end not known yet): a document has several
+    /// relationships per package, and formatting a pointer for each was a tenth of the read.
     pub fn relationship(&mut self, r: Relationship<'_>) {
         let idx = self.n_relationships;
         self.n_relationships += 1;
-        let loc = self.loc("relationships", idx, r.line);
-        self.report_unknown(r.unknown, &loc);
+        let (mode, line) = (self.mode, r.line);
+        let loc = move || element_loc(mode, "relationships", idx, line);
+        if !r.unknown.is_empty() {
+            self.report_unknown(r.unknown, &loc());
+        }
         let (Some(a), Some(t), Some(c)) = (part(&r.element), part(&r.kind), part(&r.related))
         else {
             self.b.warn(
                 "incomplete-relationship",
                 "relationship without spdxElementId, relationshipType or relatedSpdxElement; ignored",
-                loc,
+                loc(),
             );
             return;
         };
@@ -492,7 +509,7 @@ impl<'b> Ingest<'b> {
             Known::Misspelt => self.b.warn(
                 "misspelt-relationship",
                 format!("relationship type {t:?} read as DESCRIBES"),
-                loc.clone(),
+                loc(),
             ),
             Known::No => {
                 if self.unknown_types.insert(name.to_string()) {
@@ -501,7 +518,7 @@ impl<'b> Ingest<'b> {
                         format!(
                             "relationship type {t:?} is not defined by SPDX 2.3; kept as other({name})"
                         ),
-                        loc.clone(),
+                        loc(),
                     );
                 }
             }
@@ -511,14 +528,14 @@ impl<'b> Ingest<'b> {
                 element: a.to_string(),
                 related: c.to_string(),
                 flip,
-                location: loc,
+                location: loc(),
             }),
             Mapped::Edge { kind, flip } => {
                 let (from, to) = if flip { (c, a) } else { (a, c) };
                 if self.track_containment && kind == RelKind::Contains {
                     self.explicit_contained.insert(to.to_string());
                 }
-                self.b.edge_by_ref(from, to, kind, loc);
+                self.b.edge_by_ref_lazy(from, to, kind, loc);
             }
         }
     }
