@@ -34,22 +34,27 @@ impl<'a> Split<'a> {
         } else {
             t
         };
+        // The separators are ASCII: found with memchr on bytes, every cut is on a char boundary.
         let rest = s
             .strip_prefix("pkg:")
             .or_else(|| s.strip_prefix("PKG:"))
             .ok_or_else(|| "does not start with `pkg:`".to_string())?;
         let rest = slashes_off_start(rest);
-        let (rest, subpath) = match rest.split_once('#') {
-            Some((r, sp)) => (r, Some(slashes_off_end(slashes_off_start(sp)))),
+        let (rest, subpath) = match memchr::memchr(b'#', rest.as_bytes()) {
+            Some(i) => (
+                &rest[..i],
+                Some(slashes_off_end(slashes_off_start(&rest[i + 1..]))),
+            ),
             None => (rest, None),
         };
-        let (rest, qualifiers) = match rest.split_once('?') {
-            Some((r, q)) => (r, Some(q)),
+        let (rest, qualifiers) = match memchr::memchr(b'?', rest.as_bytes()) {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
             None => (rest, None),
         };
-        let (ty, rest) = rest
-            .split_once('/')
-            .ok_or_else(|| "has no `type/name`".to_string())?;
+        let (ty, rest) = match memchr::memchr(b'/', rest.as_bytes()) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => return Err("has no `type/name`".to_string()),
+        };
         if ty.is_empty()
             || !ty
                 .bytes()
@@ -61,11 +66,13 @@ impl<'a> Split<'a> {
         let rest = slashes_off_end(rest);
         // The version follows the last '@' of the last path segment(s); '@' in a namespace
         // (npm scopes) is percent-encoded by spec but often written raw: `pkg:npm/@scope/x@1`.
-        let (path, version) = match rest.rfind('@') {
-            Some(i) if i > 0 && !rest[..i].ends_with('/') => (&rest[..i], Some(&rest[i + 1..])),
+        let (path, version) = match memchr::memrchr(b'@', rest.as_bytes()) {
+            Some(i) if i > 0 && rest.as_bytes()[i - 1] != b'/' => {
+                (&rest[..i], Some(&rest[i + 1..]))
+            }
             _ => (rest, None),
         };
-        let (namespace, name) = match path.rfind('/') {
+        let (namespace, name) = match memchr::memrchr(b'/', path.as_bytes()) {
             Some(i) => (Some(&path[..i]), &path[i + 1..]),
             None => (None, path),
         };
@@ -115,15 +122,10 @@ impl<'a> Purl<'a> {
         let mut qualifiers = Vec::new();
         for pair in split.pairs() {
             let (k, v) = pair?;
-            qualifiers.push((Cow::Owned(k.to_ascii_lowercase()), decode(v)));
+            qualifiers.push((lower(k), decode(v)));
         }
-        let ty = split.ty;
         Ok(Purl {
-            ty: if ty.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(ty.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(ty)
-            },
+            ty: lower(split.ty),
             namespace: split.namespace.filter(|n| !n.is_empty()).map(decode),
             name: decode(split.name),
             version: split.version.filter(|v| !v.is_empty()).map(decode),
@@ -138,6 +140,15 @@ impl<'a> Purl<'a> {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_ref())
+    }
+}
+
+/// `s` lower-cased (ASCII), borrowed when it already is.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
     }
 }
 
