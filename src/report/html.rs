@@ -12,8 +12,19 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use super::escape::html as h;
+use super::facts::{self, Escape};
 use super::markdown::share;
 use super::{DocumentReport, Finding, Report, Submission};
+
+const ESCAPE: Escape = Escape {
+    text: h,
+    code: html_code,
+};
+
+/// An identifier from the document, escaped, in a code element.
+fn html_code(s: &str) -> String {
+    format!("<code>{}</code>", h(s))
+}
 
 const STYLE: &str = "
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0 auto;max-width:72rem;padding:1rem 2rem;color:#1d2330;line-height:1.4}
@@ -353,30 +364,10 @@ fn finding(out: &mut String, f: &Finding) {
         h(&f.message)
     );
     if let Some(c) = &f.component {
-        let mut s = h(&c.name);
-        if let Some(v) = &c.version {
-            let _ = write!(s, " {}", h(v));
-        }
-        let _ = write!(s, " — ref <code>{}</code>", h(&c.bom_ref));
-        if let Some(p) = &c.purl {
-            let _ = write!(s, ", <code>{}</code>", h(p));
-        }
-        if let Some(l) = &c.location {
-            let _ = write!(s, ", at <code>{}</code>", h(l));
-        }
+        let s = facts::component(c, &ESCAPE);
         let _ = writeln!(out, "<dt>Component</dt><dd>{s}</dd>");
     }
-    if let Some(v) = &f.vendor {
-        let mut s = format!("{} (<code>{}</code>)", h(&v.name), h(&v.id));
-        if let Some(c) = &v.country {
-            let _ = write!(s, ", country {}", h(c));
-        }
-        if let Some(e) = &f.entity {
-            let _ = write!(s, ", entity {}", h(e));
-        }
-        if let Some(p) = &f.product {
-            let _ = write!(s, ", {} {}", h(&p.kind), h(&p.name));
-        }
+    if let Some(s) = facts::vendor(f, &ESCAPE) {
         let _ = writeln!(out, "<dt>Vendor</dt><dd>{s}</dd>");
     }
     if let Some(o) = &f.oem {
@@ -447,35 +438,13 @@ fn finding(out: &mut String, f: &Finding) {
     if !f.citations.is_empty() {
         out.push_str("<dt>Citations</dt><dd><ul>\n");
         for c in &f.citations {
-            let mut s = format!("<code>{}</code> {}", h(&c.id), h(&c.title));
-            if let Some(cl) = &c.clause {
-                let _ = write!(s, " — {}", h(cl));
-            }
-            if let Some(e) = &c.effective {
-                let _ = write!(s, " (effective {})", h(e));
-            }
-            let _ = write!(s, "; {}", h(&c.authority));
-            if !c.sources.is_empty() {
-                let _ = write!(s, "; sources: {}", h(&c.sources.join(", ")));
-            }
+            let s = facts::citation(c, &ESCAPE);
             let _ = writeln!(out, "<li>{s}</li>");
         }
         out.push_str("</ul></dd>\n");
     }
     if let Some(w) = &f.waiver {
-        let mut s = format!("<code>{}</code>: {}", h(&w.id), h(&w.reason));
-        if let Some(a) = &w.approved_by {
-            let _ = write!(s, "; approved by {}", h(a));
-        }
-        if let Some(t) = &w.ticket {
-            let _ = write!(s, "; ticket {}", h(t));
-        }
-        if let Some(e) = &w.expires {
-            let _ = write!(s, "; expires {}", h(e));
-        }
-        if let Some(l) = &w.location {
-            let _ = write!(s, " (<code>{}</code>)", h(l));
-        }
+        let s = facts::waiver(w, &ESCAPE);
         let _ = writeln!(out, "<dt>Waiver</dt><dd>{s}</dd>");
     }
     out.push_str("</dl>\n</div>\n");

@@ -9,8 +9,11 @@
 use std::fmt::Write;
 
 use super::escape::{markdown as md, markdown_code as code};
+use super::facts::{self, Escape};
 use super::{DocumentReport, Finding, Report, Rollup};
 use crate::policy::Level;
+
+const ESCAPE: Escape = Escape { text: md, code };
 
 /// `attributed` of `components` as a percentage with one decimal (0 when there are none).
 pub(crate) fn share(attributed: usize, components: usize) -> String {
@@ -257,31 +260,10 @@ fn finding(out: &mut String, f: &Finding) {
     let _ = writeln!(out, "- {sev} `{}`: {}", f.code.as_str(), md(&f.message));
     let pad = "  ";
     if let Some(c) = &f.component {
-        let mut line = format!("component: {}", md(&c.name));
-        if let Some(v) = &c.version {
-            let _ = write!(line, " {}", code(v));
-        }
-        let _ = write!(line, ", ref {}", code(&c.bom_ref));
-        if let Some(p) = &c.purl {
-            let _ = write!(line, ", {}", code(p));
-        }
-        if let Some(l) = &c.location {
-            let _ = write!(line, ", at {}", code(l));
-        }
-        let _ = writeln!(out, "{pad}- {line}");
+        let _ = writeln!(out, "{pad}- component: {}", facts::component(c, &ESCAPE));
     }
-    if let Some(v) = &f.vendor {
-        let mut line = format!("vendor: {} ({})", md(&v.name), code(&v.id));
-        if let Some(c) = &v.country {
-            let _ = write!(line, ", country {}", md(c));
-        }
-        if let Some(e) = &f.entity {
-            let _ = write!(line, ", entity {}", md(e));
-        }
-        if let Some(p) = &f.product {
-            let _ = write!(line, ", {} {}", md(&p.kind), md(&p.name));
-        }
-        let _ = writeln!(out, "{pad}- {line}");
+    if let Some(line) = facts::vendor(f, &ESCAPE) {
+        let _ = writeln!(out, "{pad}- vendor: {line}");
     }
     if let Some(o) = &f.oem {
         let _ = writeln!(
@@ -328,15 +310,7 @@ fn finding(out: &mut String, f: &Finding) {
         );
     }
     for c in &f.citations {
-        let mut line = format!("{}: {}", code(&c.id), md(&c.title));
-        if let Some(cl) = &c.clause {
-            let _ = write!(line, " — {}", md(cl));
-        }
-        if let Some(e) = &c.effective {
-            let _ = write!(line, " (effective {})", md(e));
-        }
-        let _ = write!(line, "; {}", md(&c.authority));
-        let _ = writeln!(out, "{pad}- citation: {line}");
+        let _ = writeln!(out, "{pad}- citation: {}", facts::citation(c, &ESCAPE));
     }
     if let Some(c) = &f.country {
         if c.conflict || c.basis == "declared" {
@@ -345,20 +319,7 @@ fn finding(out: &mut String, f: &Finding) {
     }
     if let Some(w) = &f.waiver {
         let label = if f.is_waived() { "waived by" } else { "waiver" };
-        let mut line = format!("{label} {}: {}", code(&w.id), md(&w.reason));
-        if let Some(a) = &w.approved_by {
-            let _ = write!(line, "; approved by {}", md(a));
-        }
-        if let Some(t) = &w.ticket {
-            let _ = write!(line, "; ticket {}", md(t));
-        }
-        if let Some(e) = &w.expires {
-            let _ = write!(line, "; expires {}", md(e));
-        }
-        if let Some(l) = &w.location {
-            let _ = write!(line, " ({})", code(l));
-        }
-        let _ = writeln!(out, "{pad}- {line}");
+        let _ = writeln!(out, "{pad}- {label} {}", facts::waiver(w, &ESCAPE));
     }
     out.push('\n');
 }

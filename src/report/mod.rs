@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod escape;
+mod facts;
 pub mod html;
 pub mod json;
 pub mod junit;
