@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Citation, ComponentRef, Finding, WaiverRef};
+use super::{Citation, ComponentRef, Finding, OemRef, WaiverRef};
 
 /// How a renderer makes document text safe: as prose, and as an identifier (code span).
 pub(crate) struct Escape {
@@ -42,6 +42,21 @@ pub(crate) fn vendor(f: &Finding, e: &Escape) -> Option<String> {
         let _ = write!(s, ", {} {}", (e.text)(&p.kind), (e.text)(&p.name));
     }
     Some(s)
+}
+
+/// `Embedder product embedded it (period, inside the period)`.
+pub(crate) fn oem(o: &OemRef, e: &Escape) -> String {
+    format!(
+        "{} {} embedded it ({}{})",
+        (e.text)(&o.embedder),
+        (e.text)(&o.product),
+        (e.text)(&o.period),
+        match o.in_period {
+            Some(true) => ", inside the period",
+            Some(false) => ", outside the period",
+            None => ", version unknown",
+        }
+    )
 }
 
 /// `id: title — clause (effective date); authority; sources: ...`.

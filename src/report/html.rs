@@ -371,18 +371,7 @@ fn finding(out: &mut String, f: &Finding) {
         let _ = writeln!(out, "<dt>Vendor</dt><dd>{s}</dd>");
     }
     if let Some(o) = &f.oem {
-        let _ = writeln!(
-            out,
-            "<dt>OEM</dt><dd>{} {} ({}{})</dd>",
-            h(&o.embedder),
-            h(&o.product),
-            h(&o.period),
-            match o.in_period {
-                Some(true) => ", inside the period",
-                Some(false) => ", outside the period",
-                None => ", version unknown",
-            }
-        );
+        let _ = writeln!(out, "<dt>OEM</dt><dd>{}</dd>", facts::oem(o, &ESCAPE));
     }
     if let Some(c) = &f.country {
         let _ = writeln!(

@@ -266,18 +266,7 @@ fn finding(out: &mut String, f: &Finding) {
         let _ = writeln!(out, "{pad}- vendor: {line}");
     }
     if let Some(o) = &f.oem {
-        let _ = writeln!(
-            out,
-            "{pad}- OEM: {} {} embedded it ({}{})",
-            md(&o.embedder),
-            md(&o.product),
-            md(&o.period),
-            match o.in_period {
-                Some(true) => ", inside the period",
-                Some(false) => ", outside the period",
-                None => ", version unknown",
-            }
-        );
+        let _ = writeln!(out, "{pad}- OEM: {}", facts::oem(o, &ESCAPE));
     }
     if !f.path.is_empty() {
         let mut line = String::new();
