@@ -1,5 +1,35 @@
 //! Byte offsets in a text file to 1-based lines and columns, for diagnostics (policy files,
-//! registry files). Built once per file; each lookup is a binary search.
+//! registry files, manifests). Built once per file; each lookup is a binary search.
+//! [`Problem`] is one such located diagnostic.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One problem in a hand-written file (a policy, a submission manifest), where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    /// Where in the file's structure (`levels.banned-vendor`, `submission[1].sbom`, a CSV
+    /// column name); empty for the file as a whole.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}:{}: {}", self.line, self.column, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}: {}: {}",
+                self.line, self.column, self.key, self.message
+            )
+        }
+    }
+}
 
 /// The start offset of every line of a text.
 #[derive(Debug, Clone, Default)]

@@ -219,29 +219,8 @@ impl fmt::Display for Level {
     }
 }
 
-/// One problem in a policy file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PolicyProblem {
-    pub line: usize,
-    pub column: usize,
-    /// Dotted key path (`levels.banned-vendor`), empty for the file as a whole.
-    pub key: String,
-    pub message: String,
-}
-
-impl fmt::Display for PolicyProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.key.is_empty() {
-            write!(f, "{}:{}: {}", self.line, self.column, self.message)
-        } else {
-            write!(
-                f,
-                "{}:{}: {}: {}",
-                self.line, self.column, self.key, self.message
-            )
-        }
-    }
-}
+/// One problem in a policy file; `key` is the dotted key path (`levels.banned-vendor`).
+pub type PolicyProblem = crate::textpos::Problem;
 
 /// Why a policy could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -14,7 +14,6 @@
 //! to the manifest file; `http(s)://` URLs are kept as they are. Every problem is collected with
 //! its line, column and key, like policy problems.
 
-use std::fmt;
 use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
@@ -63,29 +62,8 @@ pub enum Kind {
     Csv,
 }
 
-/// One problem in a manifest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: usize,
-    pub column: usize,
-    /// `submission[1].sbom` (TOML) or the column name (CSV); empty for the file as a whole.
-    pub key: String,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.key.is_empty() {
-            write!(f, "{}:{}: {}", self.line, self.column, self.message)
-        } else {
-            write!(
-                f,
-                "{}:{}: {}: {}",
-                self.line, self.column, self.key, self.message
-            )
-        }
-    }
-}
+/// One problem in a manifest; `key` is `submission[1].sbom` (TOML) or the column name (CSV).
+pub use crate::textpos::Problem;
 
 /// Why a manifest could not be used.
 #[derive(Debug, thiserror::Error)]
