@@ -67,7 +67,7 @@ pub fn key_id_hex(id: &[u8; 8]) -> String {
     format!("{:016X}", u64::from_le_bytes(*id))
 }
 
-/// The first line starting with `prefix` (after it), and the next non-empty line.
+/// The `line`-th non-empty line (0-based), trimmed and base64-decoded.
 fn decode_line(text: &str, what: &'static str, line: usize) -> Result<Vec<u8>, SignError> {
     let l = text
         .lines()
@@ -84,6 +84,24 @@ fn decode_line(text: &str, what: &'static str, line: usize) -> Result<Vec<u8>, S
     })
 }
 
+/// A key file's payload: its base64 line (after an optional `untrusted comment:` line, or the
+/// bare line minisign also accepts), decoded, and exactly `len` bytes.
+fn decode_key(text: &str, what: &'static str, len: usize) -> Result<Vec<u8>, SignError> {
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty());
+    let line = match first {
+        Some(l) if l.starts_with("untrusted comment:") => 1,
+        _ => 0,
+    };
+    let b = decode_line(text, what, line)?;
+    if b.len() != len {
+        return Err(SignError::Format {
+            what,
+            why: format!("{} bytes instead of {len}", b.len()),
+        });
+    }
+    Ok(b)
+}
+
 fn arr<const N: usize>(b: &[u8], at: usize, what: &'static str) -> Result<[u8; N], SignError> {
     b.get(at..at + N)
         .and_then(|s| <[u8; N]>::try_from(s).ok())
@@ -97,22 +115,7 @@ impl PublicKey {
     /// Parse a public key file (or the bare base64 line minisign also accepts with `-P`).
     pub fn parse(text: &str) -> Result<PublicKey, SignError> {
         const WHAT: &str = "public key";
-        let nonempty: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        let line = match nonempty.first() {
-            Some(l) if l.starts_with("untrusted comment:") => 1,
-            _ => 0,
-        };
-        let b = decode_line(text, WHAT, line)?;
-        if b.len() != 42 {
-            return Err(SignError::Format {
-                what: WHAT,
-                why: format!("{} bytes instead of 42", b.len()),
-            });
-        }
+        let b = decode_key(text, WHAT, 42)?;
         if b.get(..2) != Some(&ALG_ED[..]) {
             return Err(SignError::Format {
                 what: WHAT,
@@ -251,22 +254,7 @@ impl SecretKey {
     /// Parse an unencrypted minisign secret key file.
     pub fn parse(text: &str) -> Result<SecretKey, SignError> {
         const WHAT: &str = "secret key";
-        let nonempty: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        let line = match nonempty.first() {
-            Some(l) if l.starts_with("untrusted comment:") => 1,
-            _ => 0,
-        };
-        let b = decode_line(text, WHAT, line)?;
-        if b.len() != 158 {
-            return Err(SignError::Format {
-                what: WHAT,
-                why: format!("{} bytes instead of 158", b.len()),
-            });
-        }
+        let b = decode_key(text, WHAT, 158)?;
         if arr::<2>(&b, 0, WHAT)? != ALG_ED || arr::<2>(&b, 4, WHAT)? != CHK_B2 {
             return Err(SignError::Format {
                 what: WHAT,
