@@ -7,21 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bomvet() -> Command {
-    let mut c = Command::cargo_bin("bomvet").unwrap();
-    // An empty cache: an installed registry bundle must not change the snapshots.
-    c.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("BOMVET_CACHE_DIR", root().join("target/no-bomvet-cache"));
-    c
-}
+mod common;
+use common::*;
 
 fn audit(args: &[&str]) -> (i32, String, String) {
     let out = bomvet().arg("audit").args(args).output().unwrap();
@@ -30,14 +19,6 @@ fn audit(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn report_validator() -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schemas/report.schema.json")).unwrap(),
-    )
-    .unwrap();
-    jsonschema::validator_for(&schema).unwrap()
 }
 
 fn json_report(args: &[&str]) -> (i32, Value) {

@@ -12,9 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use quick_xml::events::Event;
 use serde_json::Value;
+
+mod common;
+use common::*;
 
 const SAMPLES: [&str; 8] = [
     "samples/mail-gateway-firmware.cdx.json",
@@ -30,19 +32,6 @@ const SAMPLES: [&str; 8] = [
 const HOSTILE: &str = "tests/fixtures/hostile/hostile-names.cdx.json";
 
 const FORMATS: [&str; 5] = ["sarif", "junit", "markdown", "csv", "html"];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bomvet() -> Command {
-    let mut c = Command::cargo_bin("bomvet").unwrap();
-    // An empty cache: an installed registry bundle must not change the snapshots.
-    c.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("BOMVET_CACHE_DIR", root().join("target/no-bomvet-cache"));
-    c
-}
 
 fn tempdir(name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);

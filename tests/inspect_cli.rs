@@ -4,18 +4,10 @@
 
 use std::path::PathBuf;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bomvet() -> Command {
-    let mut c = Command::cargo_bin("bomvet").unwrap();
-    c.current_dir(root()).env("NO_COLOR", "1");
-    c
-}
+mod common;
+use common::*;
 
 fn tmp(name: &str, data: &[u8]) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("inspect-cli");

@@ -2,17 +2,14 @@
 //! ship or document (the starter file of `bomvet init`, each example in docs/policy.md)
 //! validates against it and loads through the real parser.
 
-use std::path::PathBuf;
-
 use bomvet::policy::schema::{policy_schema, policy_schema_text, SCHEMA_PATH};
 use bomvet::policy::starter::STARTER_POLICY;
 use bomvet::policy::Policy;
 use bomvet::registry::model::Registry;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::*;
 
 #[test]
 fn committed_policy_schema_matches_the_rust_types() {

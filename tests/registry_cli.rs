@@ -3,24 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::*;
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registry")
-}
-
-fn bomvet() -> Command {
-    Command::cargo_bin("bomvet").unwrap()
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = bomvet().args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn fx() -> String {

@@ -1,16 +1,15 @@
 //! The committed JSON Schema of the registry files matches the Rust types, and every TOML file
 //! of the real registry and of the test fixture validates against it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bomvet::registry::schema::{
     definition_for_path, vendor_registry_schema, vendor_registry_schema_text, SCHEMA_PATH,
 };
 use serde_json::{json, Value};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::*;
 
 #[test]
 fn committed_schema_matches_the_rust_types() {

@@ -15,9 +15,8 @@ use bomvet::registry::minisign::SecretKey;
 use bomvet::registry::SourceFile;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::*;
 
 /// A fresh temporary directory for one test.
 struct Tmp(PathBuf);
@@ -41,21 +40,11 @@ impl Drop for Tmp {
     }
 }
 
+/// The binary with its own registry cache directory `cache`.
 fn bomvet(cache: &Path) -> Command {
-    let mut c = Command::cargo_bin("bomvet").unwrap();
-    c.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("BOMVET_CACHE_DIR", cache);
+    let mut c = common::bomvet();
+    c.env("BOMVET_CACHE_DIR", cache);
     c
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,16 +222,18 @@ const FAST: &[&str] = &["--connect-timeout", "500ms", "--retry-delay", "10ms"];
 
 fn update(tmp: &Tmp, url: &str, extra: &[&str]) -> (i32, String, String) {
     let pk = write_pubkey(tmp, &key(1));
-    run(bomvet(&tmp.path("cache"))
-        .args(["registry", "update", "--url", url, "--pubkey"])
-        .arg(&pk)
-        .args(FAST)
-        .args(if extra.contains(&"--timeout") {
-            &[][..]
-        } else {
-            &["--timeout", "2s"][..]
-        })
-        .args(extra))
+    output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "update", "--url", url, "--pubkey"])
+            .arg(&pk)
+            .args(FAST)
+            .args(if extra.contains(&"--timeout") {
+                &[][..]
+            } else {
+                &["--timeout", "2s"][..]
+            })
+            .args(extra),
+    )
 }
 
 fn installed(tmp: &Tmp) -> Option<Vec<u8>> {
@@ -263,9 +254,11 @@ fn sbom(tmp: &Tmp, supplier: &str) -> PathBuf {
 }
 
 fn audit_json(tmp: &Tmp, args: &[&str]) -> (i32, Value, String) {
-    let (code, out, err) = run(bomvet(&tmp.path("cache"))
-        .args(["audit", "--format", "json"])
-        .args(args));
+    let (code, out, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["audit", "--format", "json"])
+            .args(args),
+    );
     (code, serde_json::from_str(&out).unwrap_or(Value::Null), err)
 }
 
@@ -314,7 +307,7 @@ fn a_good_bundle_is_installed_and_then_used_by_audit() {
 
     // `registry status` names the same layer.
     let (code, out, _) =
-        run(bomvet(&tmp.path("cache")).args(["registry", "status", "--format", "json"]));
+        output(bomvet(&tmp.path("cache")).args(["registry", "status", "--format", "json"]));
     assert_eq!(code, 0);
     let status: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(status["layers"][0]["kind"], "bundle");
@@ -398,10 +391,12 @@ fn verify_fails_on_an_expired_bundle_but_still_shows_it() {
     )
     .unwrap();
     let pubkey = write_pubkey(&tmp, &key(1));
-    let (code, stdout, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "verify", "--format", "json", "--pubkey"])
-        .arg(&pubkey)
-        .arg(&bundle));
+    let (code, stdout, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "verify", "--format", "json", "--pubkey"])
+            .arg(&pubkey)
+            .arg(&bundle),
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("expired"), "{err}");
     let v: Value = serde_json::from_str(&stdout).unwrap();
@@ -413,10 +408,12 @@ fn verify_fails_on_an_expired_bundle_but_still_shows_it() {
         make_bundle(&key(1), 62, now() - 86_400, now() + 86_400),
     )
     .unwrap();
-    let (code, _, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "verify", "--pubkey"])
-        .arg(&pubkey)
-        .arg(&bundle));
+    let (code, _, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "verify", "--pubkey"])
+            .arg(&pubkey)
+            .arg(&bundle),
+    );
     assert_eq!(code, 0, "{err}");
 }
 
@@ -506,9 +503,11 @@ fn a_response_over_the_size_cap_is_refused() {
 fn an_update_without_a_public_key_installs_nothing() {
     let tmp = Tmp::new("nokey");
     let server = serve(good_bundle(90));
-    let (code, _, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "update", "--url"])
-        .arg(&server.url));
+    let (code, _, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "update", "--url"])
+            .arg(&server.url),
+    );
     assert_eq!(code, 2);
     assert!(err.contains("no public key"), "{err}");
     assert_eq!(server.hits(), 0);
@@ -528,10 +527,12 @@ fn the_policy_file_gives_url_and_key() {
         ),
     )
     .unwrap();
-    let (code, out, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "update", "--policy"])
-        .arg(&policy)
-        .args(FAST));
+    let (code, out, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "update", "--policy"])
+            .arg(&policy)
+            .args(FAST),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("serial 95"));
 }
@@ -544,35 +545,43 @@ fn the_policy_file_gives_url_and_key() {
 fn keygen_bundle_and_verify_round_trip_and_refuse_a_registry_with_errors() {
     let tmp = Tmp::new("cli");
     let prefix = tmp.path("k");
-    let (code, _, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "keygen", "--output"])
-        .arg(&prefix));
+    let (code, _, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "keygen", "--output"])
+            .arg(&prefix),
+    );
     assert_eq!(code, 0, "{err}");
     // Not overwritten without --force.
-    let (code, _, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "keygen", "--output"])
-        .arg(&prefix));
+    let (code, _, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "keygen", "--output"])
+            .arg(&prefix),
+    );
     assert_eq!(code, 2);
     assert!(err.contains("--force"), "{err}");
 
     let out = tmp.path("r.bundle");
-    let (code, _, err) = run(bomvet(&tmp.path("cache"))
-        .args([
-            "registry",
-            "bundle",
-            "tests/fixtures/registry",
-            "--serial",
-            "12",
-            "--key",
-        ])
-        .arg(tmp.path("k.key"))
-        .arg("--output")
-        .arg(&out));
+    let (code, _, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args([
+                "registry",
+                "bundle",
+                "tests/fixtures/registry",
+                "--serial",
+                "12",
+                "--key",
+            ])
+            .arg(tmp.path("k.key"))
+            .arg("--output")
+            .arg(&out),
+    );
     assert_eq!(code, 0, "{err}");
-    let (code, stdout, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "verify", "--format", "json", "--pubkey"])
-        .arg(tmp.path("k.pub"))
-        .arg(&out));
+    let (code, stdout, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "verify", "--format", "json", "--pubkey"])
+            .arg(tmp.path("k.pub"))
+            .arg(&out),
+    );
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["serial"], 12);
@@ -595,13 +604,15 @@ fn keygen_bundle_and_verify_round_trip_and_refuse_a_registry_with_errors() {
         .unwrap();
     }
     std::fs::write(broken.join("vendors/x.toml"), "id = \"x\"\nbogus = 1\n").unwrap();
-    let (code, _, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "bundle"])
-        .arg(&broken)
-        .arg("--key")
-        .arg(tmp.path("k.key"))
-        .arg("--output")
-        .arg(tmp.path("broken.bundle")));
+    let (code, _, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "bundle"])
+            .arg(&broken)
+            .arg("--key")
+            .arg(tmp.path("k.key"))
+            .arg("--output")
+            .arg(tmp.path("broken.bundle")),
+    );
     assert_eq!(code, 2, "{err}");
     assert!(!tmp.path("broken.bundle").exists());
 }
@@ -653,15 +664,17 @@ fn minisign_verifies_our_bundles_and_we_use_its_keys() {
         "{}",
         String::from_utf8_lossy(&st.stderr)
     );
-    let (code, _, err) = run(bomvet(&tmp.path("cache"))
-        .args([
-            "registry",
-            "bundle",
-            "tests/fixtures/registry",
-            "--unsigned",
-            "--output",
-        ])
-        .arg(tmp.path("p.json")));
+    let (code, _, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args([
+                "registry",
+                "bundle",
+                "tests/fixtures/registry",
+                "--unsigned",
+                "--output",
+            ])
+            .arg(tmp.path("p.json")),
+    );
     assert_eq!(code, 0, "{err}");
     let st = std::process::Command::new("minisign")
         .args(["-S", "-s"])
@@ -681,18 +694,22 @@ fn minisign_verifies_our_bundles_and_we_use_its_keys() {
         &std::fs::read_to_string(tmp.path("p.json.minisig")).unwrap(),
     );
     std::fs::write(tmp.path("m.bundle"), assembled).unwrap();
-    let (code, out, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "verify", "--pubkey"])
-        .arg(tmp.path("m.pub"))
-        .arg(tmp.path("m.bundle")));
+    let (code, out, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "verify", "--pubkey"])
+            .arg(tmp.path("m.pub"))
+            .arg(tmp.path("m.bundle")),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("good signature"));
     // And our bundle command signs with minisign's secret key.
-    let (code, _, err) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "bundle", "tests/fixtures/registry", "--key"])
-        .arg(tmp.path("m.key"))
-        .arg("--output")
-        .arg(tmp.path("m2.bundle")));
+    let (code, _, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "bundle", "tests/fixtures/registry", "--key"])
+            .arg(tmp.path("m.key"))
+            .arg("--output")
+            .arg(tmp.path("m2.bundle")),
+    );
     assert_eq!(code, 0, "{err}");
 }
 
@@ -803,9 +820,11 @@ fn an_overlay_that_changes_a_base_claim_is_an_error_unless_overridden_with_a_rea
     );
     assert!(err.contains("hq_country"), "{err}");
     // `registry lint` checks base and overlay together and reports the same conflict.
-    let (code, out, _) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "lint", "--registry-overlay"])
-        .arg(&ov));
+    let (code, out, _) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "lint", "--registry-overlay"])
+            .arg(&ov),
+    );
     assert_eq!(code, 2);
     assert!(
         out.contains("vendors/kaspersky.toml") && out.contains("hq_country"),
@@ -831,11 +850,13 @@ fn an_overlay_that_changes_a_base_claim_is_an_error_unless_overridden_with_a_rea
     assert_eq!(o["key"], "hq_country");
     assert_eq!(o["reason"], "test: agency ruling");
     // The table names every layer and the override too.
-    let (_, table, _) = run(bomvet(&tmp.path("cache"))
-        .arg("audit")
-        .arg(&app)
-        .arg("--registry-overlay")
-        .arg(&ov));
+    let (_, table, _) = output(
+        bomvet(&tmp.path("cache"))
+            .arg("audit")
+            .arg(&app)
+            .arg("--registry-overlay")
+            .arg(&ov),
+    );
     assert!(table.contains("layer embedded"), "{table}");
     assert!(table.contains("layer overlay"), "{table}");
     assert!(
@@ -854,9 +875,11 @@ fn an_overlay_reference_that_dangles_into_the_base_is_a_lint_error() {
             "[[designation]]\nid = \"no-such-designation\"\nsince = \"2020\"\nstatus = \"confirmed\"\nsources = [\"org-deny-memo\"]\n",
         )],
     );
-    let (code, out, _) = run(bomvet(&tmp.path("cache"))
-        .args(["registry", "lint", "--registry-overlay"])
-        .arg(&ov));
+    let (code, out, _) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["registry", "lint", "--registry-overlay"])
+            .arg(&ov),
+    );
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("no-such-designation"), "{out}");
 }
@@ -903,9 +926,11 @@ fn inspect_reads_an_sbom_from_a_url() {
     let tmp = Tmp::new("inspect-url");
     let bytes = std::fs::read(root().join("samples/vms-server.cdx.json")).unwrap();
     let server = serve(bytes);
-    let (code, out, err) = run(bomvet(&tmp.path("cache"))
-        .args(["inspect", "--format", "json"])
-        .arg(format!("{}/x", server.url)));
+    let (code, out, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args(["inspect", "--format", "json"])
+            .arg(format!("{}/x", server.url)),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("cyclonedx"), "{out}");
 }
@@ -916,29 +941,33 @@ fn status_warns_when_the_registry_is_older_than_max_age() {
     let policy = tmp.path("bomvet.toml");
     std::fs::write(&policy, "[registry]\nmax_age = 1\n").unwrap();
     // The fixture registry's calendar version is 2026.01.15, more than a day ago.
-    let (code, out, err) = run(bomvet(&tmp.path("cache"))
-        .args([
-            "registry",
-            "status",
-            "--registry",
-            "tests/fixtures/registry",
-            "--policy",
-        ])
-        .arg(&policy));
+    let (code, out, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args([
+                "registry",
+                "status",
+                "--registry",
+                "tests/fixtures/registry",
+                "--policy",
+            ])
+            .arg(&policy),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("dir"), "{out}");
     assert!(err.contains("older than 1 days"), "{err}");
     // With the default (90 days) relative to the version date, and a far larger maximum, no warning.
     std::fs::write(&policy, "[registry]\nmax_age = \"36500d\"\n").unwrap();
-    let (_, _, err) = run(bomvet(&tmp.path("cache"))
-        .args([
-            "registry",
-            "status",
-            "--registry",
-            "tests/fixtures/registry",
-            "--policy",
-        ])
-        .arg(&policy));
+    let (_, _, err) = output(
+        bomvet(&tmp.path("cache"))
+            .args([
+                "registry",
+                "status",
+                "--registry",
+                "tests/fixtures/registry",
+                "--policy",
+            ])
+            .arg(&policy),
+    );
     assert!(!err.contains("older than"), "{err}");
 }
 

@@ -5,35 +5,10 @@
 
 use std::path::PathBuf;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bomvet() -> Command {
-    let mut c = Command::cargo_bin("bomvet").unwrap();
-    c.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("BOMVET_CACHE_DIR", root().join("target/no-bomvet-cache"));
-    c
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = bomvet().args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn validator(schema: &str) -> jsonschema::Validator {
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join(schema)).unwrap()).unwrap();
-    jsonschema::validator_for(&schema).unwrap()
-}
+mod common;
+use common::*;
 
 /// Run and parse JSON output, checked against `schema`.
 fn json(args: &[&str], schema: &str) -> (i32, Value, String) {
