@@ -707,7 +707,7 @@ fn an_oem_relation_without_a_version_cannot_tell() {
     assert_eq!(find(reg, &a, "kaspersky").unwrap().oems[0].in_period, None);
     // The CPE's own version stands in for a missing component version.
     let mut c = junos(None);
-    c.cpes = vec!["cpe:2.3:o:juniper:junos:11.1:*:*:*:*:*:*:*".into()];
+    c.cpes = thin_vec::thin_vec!["cpe:2.3:o:juniper:junos:11.1:*:*:*:*:*:*:*".into()];
     let a = attr(reg, &c);
     assert_eq!(
         find(reg, &a, "kaspersky").unwrap().oems[0].in_period,

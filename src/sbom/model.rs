@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use thin_vec::ThinVec;
+
 pub use super::text::{Buffer, Text};
 
 /// Index of a component inside [`Document::components`].
@@ -150,11 +152,11 @@ pub struct Party {
     /// The name as written, trimmed. Empty only for `NOASSERTION`.
     pub name: Text,
     /// Every e-mail address known for the party (contact e-mails included).
-    pub emails: Vec<Text>,
+    pub emails: ThinVec<Text>,
     /// Every URL known for the party.
-    pub urls: Vec<Text>,
+    pub urls: ThinVec<Text>,
     /// Addresses; CycloneDX 1.6 allows one per entity, kept as a list for the SPDX 3 case.
-    pub addresses: Vec<Address>,
+    pub addresses: ThinVec<Address>,
 }
 
 impl Party {
@@ -162,9 +164,9 @@ impl Party {
         Party {
             kind,
             name: name.into(),
-            emails: Vec::new(),
-            urls: Vec::new(),
-            addresses: Vec::new(),
+            emails: ThinVec::new(),
+            urls: ThinVec::new(),
+            addresses: ThinVec::new(),
         }
     }
 
@@ -332,32 +334,32 @@ pub struct Component {
     /// Package URL as written.
     pub purl: Option<Text>,
     /// Every CPE (2.2 URI or 2.3 formatted string) as written.
-    pub cpes: Vec<Text>,
+    pub cpes: ThinVec<Text>,
     /// Boxed: rare, and large inline.
     pub swid: Option<Box<Swid>>,
-    pub hashes: Vec<Hash>,
+    pub hashes: ThinVec<Hash>,
     /// CycloneDX `supplier`; SPDX `supplier` / `PackageSupplier`; SPDX 3 `suppliedBy`.
     pub supplier: Option<Party>,
     /// CycloneDX 1.6 `manufacturer`, or the legacy `metadata.manufacture` for the subject.
     pub manufacturer: Option<Box<Party>>,
     /// CycloneDX 1.6 `authors` and the legacy `author` string; SPDX 3 `originatedBy` is in
     /// `originators`.
-    pub authors: Vec<Party>,
+    pub authors: ThinVec<Party>,
     /// CycloneDX `publisher`.
     pub publisher: Option<Text>,
     /// SPDX `originator` / `PackageOriginator`; SPDX 3 `originatedBy`.
-    pub originators: Vec<Party>,
+    pub originators: ThinVec<Party>,
     /// Every URL: external references, homepage, download location, source info.
-    pub links: Vec<Link>,
+    pub links: ThinVec<Link>,
     /// Licences as written (ids, names or expressions), in document order.
-    pub licenses: Vec<Text>,
+    pub licenses: ThinVec<Text>,
     pub copyright: Option<Text>,
     pub description: Option<Text>,
     /// CycloneDX `properties`, SPDX annotations are not properties.
-    pub properties: Vec<(Text, Text)>,
+    pub properties: ThinVec<(Text, Text)>,
     /// File names: CycloneDX `evidence.identity` / `evidence.occurrences` locations, SPDX
     /// `fileName` / `packageFileName`, files contained in a package.
-    pub file_names: Vec<Text>,
+    pub file_names: ThinVec<Text>,
     /// CycloneDX `scope` (`required`, `optional`, `excluded`) when given.
     pub scope: Option<Text>,
     /// Where the component sits in its document.
@@ -370,7 +372,7 @@ impl Component {
     /// million components that slack is a large share of the model (see docs/PERFORMANCE.md).
     /// The builder calls this once per component.
     pub fn shrink_to_fit(&mut self) {
-        fn shrink<T>(v: &mut Vec<T>) {
+        fn shrink<T>(v: &mut ThinVec<T>) {
             if v.capacity() > v.len() {
                 v.shrink_to_fit();
             }
@@ -560,16 +562,19 @@ impl Document {
 mod tests {
     use super::*;
 
-    /// A million components are a million of these: rare parts are boxed and strings are
-    /// [`Text`], so that the model stays under the size of typical input per component.
+    /// A million components are a million of these: rare parts are boxed, strings are
+    /// two-word [`Text`]s and lists one-word `ThinVec`s (empty ones allocate nothing), so that
+    /// the model stays well under the size of typical input per component.
     #[test]
     fn component_stays_compact() {
         assert!(
-            std::mem::size_of::<Component>() <= 600,
+            std::mem::size_of::<Component>() <= 336,
             "{}",
             std::mem::size_of::<Component>()
         );
-        assert_eq!(std::mem::size_of::<Text>(), 24);
+        assert_eq!(std::mem::size_of::<Text>(), 16);
+        assert_eq!(std::mem::size_of::<ThinVec<Text>>(), 8);
+        assert!(std::mem::size_of::<Party>() <= 48);
     }
 
     #[test]

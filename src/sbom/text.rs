@@ -9,12 +9,32 @@
 //! - an owned `Box<str>` for everything computed (unescaped, trimmed, lower-cased, joined).
 //!
 //! It dereferences to `str`, compares, hashes and orders as its string, and prints as one, so
-//! code downstream of ingestion reads it like a `&str`. It is 24 bytes, like `String`.
+//! code downstream of ingestion reads it like a `&str`.
+//!
+//! # Representation
+//!
+//! A `Text` is two words (16 bytes, and `Option<Text>` too), where the obvious enum of the three
+//! cases is three: the model holds about a dozen strings per component, so at a million
+//! components the third word was over 100 MB (docs/PERFORMANCE.md). The first word is a
+//! non-null pointer, the second packs a 2-bit tag with the length (and, for a slice of the
+//! buffer, its start):
+//!
+//! | tag | pointer | low 62 bits |
+//! |---|---|---|
+//! | `STATIC` | the string's first byte | length |
+//! | `OWNED` | the first byte of a leaked `Box<str>` | length |
+//! | `SHARED` | an `Arc<String>` from `Arc::into_raw` (one strong count) | start (32 bits) above length (30 bits) |
+//!
+//! A slice of the buffer that does not fit (start beyond 4 GiB, length of 1 GiB or more) is
+//! copied into an owned text instead. This module is the only `unsafe` code of the crate; the
+//! invariants are stated where they are relied on, and the tests below (run under Miri too, see
+//! docs/PERFORMANCE.md) exercise every construction, clone and drop path.
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 /// The decoded input text of one document, shared by every [`Text`] that borrows from it.
@@ -36,12 +56,8 @@ impl Buffer {
         let start = (s.as_ptr() as usize).wrapping_sub(base);
         let end = start.wrapping_add(s.len());
         if start <= self.0.len() && end <= self.0.len() && end >= start {
-            if let (Ok(start), Ok(len)) = (u32::try_from(start), u32::try_from(s.len())) {
-                return Text(Repr::Shared {
-                    buf: Arc::clone(&self.0),
-                    start,
-                    len,
-                });
+            if let Some(t) = Text::shared(&self.0, start, s.len()) {
+                return t;
             }
         }
         Text::from(s)
@@ -55,40 +71,102 @@ impl fmt::Debug for Buffer {
 }
 
 /// A string of the model. See the module documentation.
-#[derive(Clone)]
-pub struct Text(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Static(&'static str),
-    Owned(Box<str>),
-    Shared {
-        buf: Arc<String>,
-        start: u32,
-        len: u32,
-    },
+pub struct Text {
+    ptr: NonNull<u8>,
+    meta: u64,
 }
+
+const TAG_SHIFT: u32 = 62;
+const STATIC: u64 = 0;
+const OWNED: u64 = 1;
+const SHARED: u64 = 2;
+const LOW: u64 = (1 << TAG_SHIFT) - 1;
+/// Bits of the length of a shared text; the start takes the 32 above them.
+const SHARED_LEN_BITS: u32 = 30;
+const SHARED_LEN_MAX: usize = (1 << SHARED_LEN_BITS) - 1;
+
+// SAFETY: a `Text` owns (or shares by reference count) one of `&'static str`, `Box<str>` or
+// `Arc<String>`, all of which are `Send` and `Sync`; it offers no interior mutability.
+unsafe impl Send for Text {}
+unsafe impl Sync for Text {}
 
 impl Text {
     /// The empty string (no allocation).
     pub const fn empty() -> Text {
-        Text(Repr::Static(""))
+        Text::from_static("")
     }
 
     /// A constant (no allocation).
     pub const fn from_static(s: &'static str) -> Text {
-        Text(Repr::Static(s))
+        // SAFETY: the pointer of a `&str` is never null (a dangling, aligned one when empty).
+        let ptr = unsafe { NonNull::new_unchecked(s.as_ptr() as *mut u8) };
+        Text {
+            ptr,
+            meta: (STATIC << TAG_SHIFT) | s.len() as u64,
+        }
+    }
+
+    /// `buf[start..start + len]` shared with `buf`, or `None` when the range does not fit the
+    /// packed form. The caller guarantees that the range lies inside `buf` on char boundaries
+    /// (it comes from a `&str` that is a slice of `buf`).
+    fn shared(buf: &Arc<String>, start: usize, len: usize) -> Option<Text> {
+        if len > SHARED_LEN_MAX || u32::try_from(start).is_err() {
+            return None;
+        }
+        debug_assert!(buf.get(start..start + len).is_some());
+        let raw = Arc::into_raw(Arc::clone(buf));
+        Some(Text {
+            // SAFETY: `Arc::into_raw` never returns null.
+            ptr: unsafe { NonNull::new_unchecked(raw as *mut u8) },
+            meta: (SHARED << TAG_SHIFT) | ((start as u64) << SHARED_LEN_BITS) | len as u64,
+        })
+    }
+
+    fn owned(s: Box<str>) -> Text {
+        let len = s.len() as u64;
+        let raw = Box::into_raw(s) as *mut u8;
+        Text {
+            // SAFETY: `Box::into_raw` never returns null.
+            ptr: unsafe { NonNull::new_unchecked(raw) },
+            meta: (OWNED << TAG_SHIFT) | len,
+        }
+    }
+
+    fn tag(&self) -> u64 {
+        self.meta >> TAG_SHIFT
+    }
+
+    /// Start and length of a shared text.
+    fn range(&self) -> (usize, usize) {
+        let low = self.meta & LOW;
+        (
+            (low >> SHARED_LEN_BITS) as usize,
+            (low & SHARED_LEN_MAX as u64) as usize,
+        )
+    }
+
+    /// The buffer of a shared text.
+    fn buffer(&self) -> &String {
+        debug_assert_eq!(self.tag(), SHARED);
+        // SAFETY: a shared text's pointer came from `Arc::into_raw` of an `Arc<String>` whose
+        // strong count this text holds until it is dropped, so the `String` is alive.
+        unsafe { &*(self.ptr.as_ptr() as *const String) }
     }
 
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            Repr::Static(s) => s,
-            Repr::Owned(s) => s,
-            Repr::Shared { buf, start, len } => {
-                let start = *start as usize;
-                // Built only from a `&str` inside `buf` (see `Buffer::text`), so the range is a
-                // valid char-boundary range; `get` keeps that a checked fact, not an assumption.
-                buf.get(start..start + *len as usize).unwrap_or("")
+        if self.tag() == SHARED {
+            let (start, len) = self.range();
+            let buf = self.buffer();
+            // SAFETY: built only by `Text::shared` from a range of `buf` on char boundaries
+            // (checked by its callers, which slice a `&str` of `buf`), and the `String` behind
+            // an `Arc` is never mutated.
+            unsafe { buf.get_unchecked(start..start + len) }
+        } else {
+            let len = (self.meta & LOW) as usize;
+            // SAFETY: static and owned texts point at the first byte of a live `str` of `len`
+            // bytes (a `&'static str`, or a `Box<str>` this text owns).
+            unsafe {
+                std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.ptr.as_ptr(), len))
             }
         }
     }
@@ -100,17 +178,68 @@ impl Text {
         if t.len() == s.len() {
             return self;
         }
-        match &self.0 {
-            Repr::Shared { buf, start, .. } => {
+        match self.tag() {
+            SHARED => {
                 let off = t.as_ptr() as usize - s.as_ptr() as usize;
-                Text(Repr::Shared {
-                    buf: Arc::clone(buf),
-                    start: start + off as u32,
-                    len: t.len() as u32,
-                })
+                let (start, _) = self.range();
+                let len = t.len();
+                // Same buffer, same strong count: only the range shrinks.
+                let meta = (SHARED << TAG_SHIFT)
+                    | (((start + off) as u64) << SHARED_LEN_BITS)
+                    | len as u64;
+                let ptr = self.ptr;
+                std::mem::forget(self);
+                Text { ptr, meta }
             }
-            Repr::Static(s) => Text(Repr::Static(s.trim())),
-            Repr::Owned(_) => Text::from(t),
+            STATIC => {
+                // SAFETY: a static text's `str` lives for `'static`.
+                let s: &'static str = unsafe {
+                    std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                        self.ptr.as_ptr(),
+                        (self.meta & LOW) as usize,
+                    ))
+                };
+                Text::from_static(s.trim())
+            }
+            _ => Text::from(t),
+        }
+    }
+}
+
+impl Clone for Text {
+    fn clone(&self) -> Text {
+        match self.tag() {
+            SHARED => {
+                // SAFETY: the pointer is a live `Arc<String>` (see `buffer`); the new text owns
+                // the extra strong count.
+                unsafe { Arc::increment_strong_count(self.ptr.as_ptr() as *const String) };
+                Text {
+                    ptr: self.ptr,
+                    meta: self.meta,
+                }
+            }
+            OWNED => Text::owned(self.as_str().into()),
+            _ => Text {
+                ptr: self.ptr,
+                meta: self.meta,
+            },
+        }
+    }
+}
+
+impl Drop for Text {
+    fn drop(&mut self) {
+        match self.tag() {
+            // SAFETY: this text holds one strong count of the `Arc<String>` it points at.
+            SHARED => unsafe { Arc::decrement_strong_count(self.ptr.as_ptr() as *const String) },
+            OWNED => {
+                let len = (self.meta & LOW) as usize;
+                let raw = std::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), len) as *mut str;
+                // SAFETY: an owned text's pointer and length are those of the `Box<str>` it
+                // was made from, and nothing else frees it.
+                drop(unsafe { Box::from_raw(raw) });
+            }
+            _ => {}
         }
     }
 }
@@ -145,7 +274,7 @@ impl From<String> for Text {
         if s.is_empty() {
             Text::empty()
         } else {
-            Text(Repr::Owned(s.into_boxed_str()))
+            Text::owned(s.into_boxed_str())
         }
     }
 }
@@ -155,7 +284,7 @@ impl From<&str> for Text {
         if s.is_empty() {
             Text::empty()
         } else {
-            Text(Repr::Owned(s.into()))
+            Text::owned(s.into())
         }
     }
 }
@@ -259,12 +388,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_is_as_small_as_a_string() {
-        assert_eq!(std::mem::size_of::<Text>(), std::mem::size_of::<String>());
-        assert_eq!(
-            std::mem::size_of::<Option<Text>>(),
-            std::mem::size_of::<String>()
-        );
+    fn text_and_option_of_text_are_two_words() {
+        assert_eq!(std::mem::size_of::<Text>(), 16);
+        assert_eq!(std::mem::size_of::<Option<Text>>(), 16);
     }
 
     #[test]
@@ -273,19 +399,60 @@ mod tests {
         let inside = &buf.as_str()[10..17];
         let t = buf.text(inside);
         assert_eq!(t, "kav-sdk");
-        assert!(matches!(
-            t.0,
-            Repr::Shared {
-                start: 10,
-                len: 7,
-                ..
-            }
-        ));
+        assert_eq!((t.tag(), t.range()), (SHARED, (10, 7)));
         let outside = String::from("kav-sdk");
         let u = buf.text(&outside);
-        assert!(matches!(u.0, Repr::Owned(_)));
+        assert_eq!(u.tag(), OWNED);
         assert_eq!(t, u);
         assert_eq!(Text::from("").as_str(), "");
+        assert_eq!(Text::from("").tag(), STATIC);
+        // The empty slice at the very end of the buffer is inside it too.
+        let end = &buf.as_str()[buf.as_str().len()..];
+        assert_eq!(buf.text(end), "");
+    }
+
+    #[test]
+    fn shared_texts_hold_the_buffer_until_the_last_is_dropped() {
+        let buf = Buffer::new("Kaspersky Anti-Virus SDK".to_string());
+        let a = buf.text(&buf.as_str()[0..9]);
+        let b = a.clone();
+        let c = buf.text(&buf.as_str()[10..]).trimmed();
+        assert_eq!(Arc::strong_count(&buf.0), 4);
+        let weak = Arc::downgrade(&buf.0);
+        drop(buf);
+        drop(a);
+        assert_eq!((b.as_str(), c.as_str()), ("Kaspersky", "Anti-Virus SDK"));
+        drop(b);
+        assert!(weak.upgrade().is_some());
+        drop(c);
+        assert!(
+            weak.upgrade().is_none(),
+            "the buffer outlived its last text"
+        );
+    }
+
+    #[test]
+    fn owned_and_static_texts_clone_and_drop() {
+        let o = Text::from(String::from("Положительные Технологии"));
+        let o2 = o.clone();
+        assert_eq!(o2.tag(), OWNED);
+        assert_ne!(o.ptr, o2.ptr, "an owned clone is a copy");
+        drop(o);
+        assert_eq!(o2, "Положительные Технологии");
+        let s = Text::from_static("SHA256");
+        let s2 = s.clone();
+        assert_eq!((s2.tag(), s2.as_str()), (STATIC, "SHA256"));
+        assert_eq!(Text::default(), "");
+    }
+
+    #[test]
+    fn ranges_too_large_to_pack_are_copied() {
+        let buf = Arc::new(String::from("abc"));
+        assert!(Text::shared(&buf, 0, SHARED_LEN_MAX + 1).is_none());
+        assert!(Text::shared(&buf, u32::MAX as usize + 1, 0).is_none());
+        assert_eq!(Arc::strong_count(&buf), 1, "a refused range takes no count");
+        let t = Text::shared(&buf, 1, 2).expect("fits");
+        assert_eq!(t, "bc");
     }
 
     #[test]
@@ -293,15 +460,30 @@ mod tests {
         let buf = Buffer::new("  Kaspersky Lab  ".to_string());
         let t = buf.text(buf.as_str()).trimmed();
         assert_eq!(t, "Kaspersky Lab");
-        assert!(matches!(
-            t.0,
-            Repr::Shared {
-                start: 2,
-                len: 13,
-                ..
-            }
-        ));
+        assert_eq!((t.tag(), t.range()), (SHARED, (2, 13)));
+        assert_eq!(Arc::strong_count(&buf.0), 2);
         assert_eq!(Text::from(" x ").trimmed(), "x");
+        let st = Text::from_static("  y ").trimmed();
+        assert_eq!((st.tag(), st.as_str()), (STATIC, "y"));
+        let same = Text::from("z");
+        assert_eq!(same.trimmed(), "z");
+    }
+
+    #[test]
+    fn texts_move_between_threads() {
+        let buf = Buffer::new("one two".to_string());
+        let texts: Vec<Text> = vec![buf.text(&buf.as_str()[..3]), Text::from("x")];
+        drop(buf);
+        let joined = std::thread::spawn(move || {
+            texts
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join("+")
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(joined, "one+x");
     }
 
     #[test]

@@ -38,6 +38,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+use thin_vec::ThinVec;
 
 use rustc_hash::FxHashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -1020,12 +1021,12 @@ impl<'de> MapNode<'de> for Node {
     }
 }
 
-/// Move `src` to the end of `dst` (without copying when `dst` is empty, the usual case).
-fn append<T>(dst: &mut Vec<T>, mut src: Vec<T>) {
+/// Move `src` to the end of `dst` (into an exact-size list when `dst` is empty, the usual case).
+fn append<T>(dst: &mut ThinVec<T>, src: Vec<T>) {
     if dst.is_empty() {
-        *dst = src;
+        *dst = ThinVec::from(src);
     } else {
-        dst.append(&mut src);
+        dst.extend(src);
     }
 }
 

@@ -41,6 +41,7 @@ mod tests;
 
 use crate::sbom::model::Text;
 use std::borrow::Cow;
+use thin_vec::ThinVec;
 
 use crate::sbom::model::{
     Address, CompId, Component, DepScope, Hash, Link, Location, Party, PartyKind, RelKind, Swid,
@@ -228,7 +229,7 @@ struct Staged {
     deps: Vec<(String, Location)>,
     /// `evidence/identity` concluded purl / CPEs (used when the component has none).
     evidence_purl: Option<Text>,
-    evidence_cpes: Vec<Text>,
+    evidence_cpes: ThinVec<Text>,
 }
 
 struct Reader<'a, 'b> {
@@ -423,7 +424,7 @@ impl<'a> Reader<'a, '_> {
             parent,
             deps: Vec::new(),
             evidence_purl: None,
-            evidence_cpes: Vec::new(),
+            evidence_cpes: ThinVec::new(),
         });
         self.stack.push(Frame::Component { slot });
         self.open_components += 1;
@@ -1024,7 +1025,7 @@ fn hash(alg: &str, value: &str) -> Hash {
 }
 
 /// Drop repeated values, keeping the first of each (linear, for hostile repetition counts).
-fn dedup_in_order(v: &mut Vec<Text>) {
+fn dedup_in_order(v: &mut ThinVec<Text>) {
     if v.len() < 2 {
         return;
     }

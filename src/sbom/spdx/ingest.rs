@@ -33,6 +33,7 @@
 
 use crate::sbom::model::Text;
 use rustc_hash::FxHashSet;
+use thin_vec::ThinVec;
 
 use super::relationships::{self, Known, Mapped};
 use super::wire::{Checksum, File, Package, Relationship, Snippet, Str, Unknown};
@@ -144,7 +145,7 @@ fn part<'s>(s: &'s Option<Str<'_>>) -> Option<&'s str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn push_unique(v: &mut Vec<Text>, s: Text) {
+fn push_unique(v: &mut ThinVec<Text>, s: Text) {
     if !v.contains(&s) {
         v.push(s);
     }
@@ -403,7 +404,7 @@ impl<'b> Ingest<'b> {
                     .push((format!("externalRef:{kind}").into(), self.b.text(locator)));
             }
         }
-        c.hashes = self.hashes(p.checksums, &loc);
+        c.hashes = self.hashes(p.checksums, &loc).into();
         for l in [value(&p.license_concluded), value(&p.license_declared)]
             .into_iter()
             .flatten()
@@ -449,15 +450,15 @@ impl<'b> Ingest<'b> {
             bom_ref,
             kind: Some("file".into()),
             file_names: if name.is_empty() {
-                Vec::new()
+                ThinVec::new()
             } else {
-                vec![name.clone().into()]
+                thin_vec::thin_vec![name.clone().into()]
             },
             name: name.into(),
             location: loc.clone(),
             ..Component::default()
         };
-        c.hashes = self.hashes(f.checksums, &loc);
+        c.hashes = self.hashes(f.checksums, &loc).into();
         if let Some(l) = value(&f.license_concluded) {
             c.licenses.push(self.b.text(l));
         }

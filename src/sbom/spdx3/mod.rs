@@ -28,6 +28,7 @@ mod tests;
 
 use crate::sbom::model::Text;
 use std::borrow::Cow;
+use thin_vec::ThinVec;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -345,7 +346,7 @@ fn reference(v: Node<'_>) -> Option<Cow<'_, str>> {
 
 /// Push `x` unless it is already there. Only short lists are searched, so that a hostile
 /// element with 100 000 hashes costs linear time (duplicates beyond that are kept).
-fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+fn push_unique<T: PartialEq>(v: &mut ThinVec<T>, x: T) {
     if v.len() >= 16 || !v.contains(&x) {
         v.push(x);
     }
