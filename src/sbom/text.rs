@@ -27,8 +27,8 @@
 //!
 //! A slice of the buffer that does not fit (start beyond 4 GiB, length of 1 GiB or more) is
 //! copied into an owned text instead. This module is the only `unsafe` code of the crate; the
-//! invariants are stated where they are relied on, and the tests below (run under Miri too, see
-//! docs/PERFORMANCE.md) exercise every construction, clone and drop path.
+//! invariants are stated where they are relied on, and the tests below exercise every
+//! construction, clone and drop path; `.ci/run` also runs them under Miri.
 
 use std::borrow::Borrow;
 use std::fmt;
