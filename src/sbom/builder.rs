@@ -360,7 +360,6 @@ impl Builder {
             });
         }
 
-        let mut relationships = Vec::with_capacity(self.edges.len());
         // Duplicates are dropped; the set holds a 2-byte code for the kind (the kinds with a
         // free-form name, rare, go in a second set).
         let mut seen: FxHashSet<(CompId, CompId, u16)> = FxHashSet::default();
@@ -369,37 +368,39 @@ impl Builder {
         let edges = std::mem::take(&mut self.edges);
         let mut edge_refs = std::mem::take(&mut self.edge_refs);
         let mut edge_locations = std::mem::take(&mut self.edge_locations);
-        for e in edges {
-            let location = match edge_locations.get_mut(e.location as usize) {
-                Some(l) => std::mem::take(l),
-                None => Location::none(),
-            };
-            let mut end = |code: u32| match code & REF_BIT {
-                0 => End::Id(code),
-                _ => End::Ref(std::mem::take(&mut edge_refs[(code & !REF_BIT) as usize])),
-            };
-            let (from, to) = (end(e.from), end(e.to));
-            let (Some(from), Some(to)) = (
-                self.resolve(&from, &location, "source"),
-                self.resolve(&to, &location, "target"),
-            ) else {
-                continue;
-            };
-            let new = match (kind_code(&e.kind), &e.kind) {
-                (Some(k), _) => seen.insert((from, to, k)),
-                (None, kind) => seen_other.insert((from, to, kind.name())),
-            };
-            if new {
-                relationships.push(Relationship {
+        // `PendingEdge` and `Relationship` have the same size and alignment (a test checks),
+        // so this collect writes the relationships over the pending edges in their allocation
+        // instead of holding both lists at the peak of the read.
+        let relationships: Vec<Relationship> = edges
+            .into_iter()
+            .filter_map(|e| {
+                let location = match edge_locations.get_mut(e.location as usize) {
+                    Some(l) => std::mem::take(l),
+                    None => Location::none(),
+                };
+                let mut end = |code: u32| match code & REF_BIT {
+                    0 => End::Id(code),
+                    _ => End::Ref(std::mem::take(&mut edge_refs[(code & !REF_BIT) as usize])),
+                };
+                let (from, to) = (end(e.from), end(e.to));
+                let from = self.resolve(&from, &location, "source");
+                let to = self.resolve(&to, &location, "target");
+                let (from, to) = (from?, to?);
+                let new = match (kind_code(&e.kind), &e.kind) {
+                    (Some(k), _) => seen.insert((from, to, k)),
+                    (None, kind) => seen_other.insert((from, to, kind.name())),
+                };
+                new.then_some(Relationship {
                     from,
                     to,
                     kind: e.kind,
                     inferred: false,
-                });
-            }
-        }
+                })
+            })
+            .collect();
         drop(seen);
 
+        let mut relationships = relationships;
         let mut roots = Vec::new();
         let mut root_set = FxHashSet::default();
         let declared = std::mem::take(&mut self.roots);
@@ -563,6 +564,15 @@ mod tests {
             name: name.into(),
             ..Default::default()
         }
+    }
+
+    /// The read's peak holds the pending edges; `finish` turns them into relationships in
+    /// the same allocation only while the two types have the same layout.
+    #[test]
+    fn pending_edges_and_relationships_share_a_layout() {
+        use std::mem::{align_of, size_of};
+        assert_eq!(size_of::<PendingEdge>(), size_of::<Relationship>());
+        assert_eq!(align_of::<PendingEdge>(), align_of::<Relationship>());
     }
 
     #[test]
