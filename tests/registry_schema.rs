@@ -13,18 +13,11 @@ use common::*;
 
 #[test]
 fn committed_schema_matches_the_rust_types() {
-    let path = root().join(SCHEMA_PATH);
-    let generated = vendor_registry_schema_text();
-    if std::env::var("BOMVET_UPDATE_SCHEMAS").as_deref() == Ok("1") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &generated).unwrap();
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "{SCHEMA_PATH} differs from the schema generated from src/registry/model.rs.\n\
-         Regenerate it with: BOMVET_UPDATE_SCHEMAS=1 cargo test --test registry_schema"
+    assert_committed_schema(
+        SCHEMA_PATH,
+        &vendor_registry_schema_text(),
+        "src/registry/model.rs",
+        "registry_schema",
     );
 }
 

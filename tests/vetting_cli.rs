@@ -516,16 +516,10 @@ fn diff_markdown_snapshot() {
 #[test]
 fn committed_diff_schema_matches_the_rust_types() {
     use bomvet::vetting::diff::{schema_text, SCHEMA_PATH};
-    let path = root().join(SCHEMA_PATH);
-    let generated = schema_text();
-    if std::env::var("BOMVET_UPDATE_SCHEMAS").as_deref() == Ok("1") {
-        std::fs::write(&path, &generated).unwrap();
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "{SCHEMA_PATH} differs from the schema generated from src/vetting/diff.rs.\n\
-         Regenerate it with: BOMVET_UPDATE_SCHEMAS=1 cargo test --test vetting_cli"
+    assert_committed_schema(
+        SCHEMA_PATH,
+        &schema_text(),
+        "src/vetting/diff.rs",
+        "vetting_cli",
     );
 }

@@ -49,3 +49,21 @@ pub fn validator(path: &str) -> jsonschema::Validator {
 pub fn report_validator() -> jsonschema::Validator {
     validator("schemas/report.schema.json")
 }
+
+/// The schema committed at `path` (relative to the package root) equals `generated`, the one
+/// made from the Rust types in `source`; with `BOMVET_UPDATE_SCHEMAS=1` it is rewritten
+/// instead. `test` names the test target that regenerates it.
+pub fn assert_committed_schema(path: &str, generated: &str, source: &str, test: &str) {
+    let file = root().join(path);
+    if std::env::var("BOMVET_UPDATE_SCHEMAS").as_deref() == Ok("1") {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{path} differs from the schema generated from {source}.\n\
+         Regenerate it with: BOMVET_UPDATE_SCHEMAS=1 cargo test --test {test}"
+    );
+}
