@@ -16,7 +16,7 @@ pub mod sarif;
 pub mod schema;
 pub mod table;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 
 use std::collections::BTreeMap;
 

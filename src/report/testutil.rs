@@ -64,28 +64,38 @@ pub fn document(source: &str, findings: Vec<Finding>) -> DocumentReport {
     }
 }
 
+/// The embedded registry as reports of the tests name it.
+pub fn registry_info() -> RegistryInfo {
+    RegistryInfo {
+        version: "test".into(),
+        serial: 1,
+        digest: "sha256:00".into(),
+        origin: "embedded".into(),
+        layers: Vec::new(),
+    }
+}
+
+/// The default policy (no file, no waivers) as reports of the tests describe it.
+pub fn policy_info() -> PolicyInfo {
+    PolicyInfo {
+        source: None,
+        use_context: Vec::new(),
+        levels: BTreeMap::new(),
+        enforce: None,
+        countries_of_concern: Vec::new(),
+        designations: BTreeMap::new(),
+        unresolved: None,
+        waivers: Vec::new(),
+        waivers_checked_on: None,
+    }
+}
+
 pub fn report(documents: Vec<DocumentReport>) -> Report {
     let deny = documents.iter().map(|d| d.summary.deny).sum();
     Report {
         schema_version: SCHEMA_VERSION.into(),
-        registry: RegistryInfo {
-            version: "test".into(),
-            serial: 1,
-            digest: "sha256:00".into(),
-            origin: "embedded".into(),
-            layers: Vec::new(),
-        },
-        policy: PolicyInfo {
-            source: None,
-            use_context: Vec::new(),
-            levels: BTreeMap::new(),
-            enforce: None,
-            countries_of_concern: Vec::new(),
-            designations: BTreeMap::new(),
-            unresolved: None,
-            waivers: Vec::new(),
-            waivers_checked_on: None,
-        },
+        registry: registry_info(),
+        policy: policy_info(),
         summary: RunSummary {
             documents: documents.len(),
             deny,

@@ -508,29 +508,16 @@ pub fn render_markdown(d: &DiffReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{PolicyInfo, RegistryInfo};
+    use crate::report::testutil::{policy_info, registry_info};
     use crate::vetting::rollup::tests::{component, doc, finding, waived};
 
     fn run(old: Vec<Finding>, new: Vec<Finding>) -> DiffReport {
-        let registry = RegistryInfo {
-            version: "t".into(),
-            serial: 1,
-            digest: "sha256:0".into(),
-            origin: "embedded".into(),
-            layers: Vec::new(),
-        };
-        let policy = PolicyInfo {
-            source: None,
-            use_context: Vec::new(),
-            levels: BTreeMap::new(),
-            enforce: None,
-            countries_of_concern: Vec::new(),
-            designations: BTreeMap::new(),
-            unresolved: None,
-            waivers: Vec::new(),
-            waivers_checked_on: None,
-        };
-        diff(&doc("old", old), &doc("new", new), registry, policy)
+        diff(
+            &doc("old", old),
+            &doc("new", new),
+            registry_info(),
+            policy_info(),
+        )
     }
 
     const K: Option<(&str, &str)> = Some(("kaspersky", "RU"));
