@@ -30,30 +30,21 @@ impl Default for Limits {
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Read `reader` fully, refusing more than `limit` bytes.
-pub fn read_limited(mut reader: impl Read, limit: u64) -> Result<Vec<u8>, IngestError> {
-    let mut buf = Vec::new();
-    let n = reader
-        .by_ref()
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(|e| IngestError::Io {
-            message: e.to_string(),
-        })?;
-    if n as u64 > limit {
-        return Err(IngestError::TooLarge {
-            size: n as u64,
-            limit,
-        });
-    }
-    Ok(buf)
+pub fn read_limited(reader: impl Read, limit: u64) -> Result<Vec<u8>, IngestError> {
+    read_into(reader, limit, Vec::new())
 }
 
 /// Read a whole file (under `limit`) into a buffer sized from its metadata, so that a large
 /// file is read straight into place instead of through a doubling buffer.
 pub fn read_file(file: std::fs::File, limit: u64) -> Result<Vec<u8>, IngestError> {
     let hint = file.metadata().map(|m| m.len()).unwrap_or(0).min(limit);
-    let mut buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
-    let n = file
+    let buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    read_into(file, limit, buf)
+}
+
+/// Append all of `reader` to `buf`, refusing more than `limit` bytes.
+fn read_into(reader: impl Read, limit: u64, mut buf: Vec<u8>) -> Result<Vec<u8>, IngestError> {
+    let n = reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(|e| IngestError::Io {
