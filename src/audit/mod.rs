@@ -72,6 +72,28 @@ struct Pending {
     message_hint: &'static str,
 }
 
+impl Pending {
+    /// A finding with a fixed code about the component's best-attributed vendor.
+    fn fixed(
+        comp: CompId,
+        code: Code,
+        best: &VendorMatch,
+        country: &Option<CountryInfo>,
+        others: Vec<VendorId>,
+    ) -> Pending {
+        Pending {
+            comp,
+            kind: PendingKind::Fixed(code),
+            vendor: Some(best.vendor),
+            matched: Some(best.clone()),
+            designations: Vec::new(),
+            others,
+            country: country.clone(),
+            message_hint: "",
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PendingKind {
     /// Banned; embedded or not is decided by exposure.
@@ -216,43 +238,35 @@ impl<'r> Auditor<'r> {
                 if !flagged_designated {
                     if let Some(co) = &attr.country {
                         if self.concern.contains(&co.country) {
-                            pending.push(Pending {
-                                comp: id,
-                                kind: PendingKind::Fixed(Code::AdversaryCountry),
-                                vendor: Some(best.vendor),
-                                matched: Some(best.clone()),
-                                designations: Vec::new(),
-                                others: Vec::new(),
-                                country: country.clone(),
-                                message_hint: "",
-                            });
+                            pending.push(Pending::fixed(
+                                id,
+                                Code::AdversaryCountry,
+                                best,
+                                &country,
+                                Vec::new(),
+                            ));
                         }
                     }
                 }
                 if attr.conflict {
-                    pending.push(Pending {
-                        comp: id,
-                        kind: PendingKind::Fixed(Code::VendorConflict),
-                        vendor: Some(best.vendor),
-                        matched: Some(best.clone()),
-                        designations: Vec::new(),
-                        others: all_vendors.iter().copied().skip(1).collect(),
-                        country: country.clone(),
-                        message_hint: "",
-                    });
+                    let others = all_vendors.iter().copied().skip(1).collect();
+                    pending.push(Pending::fixed(
+                        id,
+                        Code::VendorConflict,
+                        best,
+                        &country,
+                        others,
+                    ));
                 }
                 if let Some(co) = &attr.country {
                     if co.conflict {
-                        pending.push(Pending {
-                            comp: id,
-                            kind: PendingKind::Fixed(Code::CountryConflict),
-                            vendor: Some(best.vendor),
-                            matched: Some(best.clone()),
-                            designations: Vec::new(),
-                            others: Vec::new(),
-                            country: country.clone(),
-                            message_hint: "",
-                        });
+                        pending.push(Pending::fixed(
+                            id,
+                            Code::CountryConflict,
+                            best,
+                            &country,
+                            Vec::new(),
+                        ));
                     }
                 }
             }
