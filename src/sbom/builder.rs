@@ -371,7 +371,7 @@ impl Builder {
         // `PendingEdge` and `Relationship` have the same size and alignment (a test checks),
         // so this collect writes the relationships over the pending edges in their allocation
         // instead of holding both lists at the peak of the read.
-        let relationships: Vec<Relationship> = edges
+        let mut relationships: Vec<Relationship> = edges
             .into_iter()
             .filter_map(|e| {
                 let location = match edge_locations.get_mut(e.location as usize) {
@@ -400,7 +400,6 @@ impl Builder {
             .collect();
         drop(seen);
 
-        let mut relationships = relationships;
         let mut roots = Vec::new();
         let mut root_set = FxHashSet::default();
         let declared = std::mem::take(&mut self.roots);
