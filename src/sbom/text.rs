@@ -124,10 +124,8 @@ impl Text {
 
     fn owned(s: Box<str>) -> Text {
         let len = s.len() as u64;
-        let raw = Box::into_raw(s) as *mut u8;
         Text {
-            // SAFETY: `Box::into_raw` never returns null.
-            ptr: unsafe { NonNull::new_unchecked(raw) },
+            ptr: NonNull::from(Box::leak(s)).cast::<u8>(),
             meta: (OWNED << TAG_SHIFT) | len,
         }
     }
