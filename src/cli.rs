@@ -62,6 +62,12 @@ pub struct ReadArgs {
     #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
     pub max_size: u64,
 
+    /// Read files instead of mapping them into memory. Large files are mapped by default, which
+    /// is faster; a file truncated or rewritten by another process while it is mapped can crash
+    /// bomvet or be read inconsistently, so give this when inputs may change during the run.
+    #[arg(long)]
+    pub no_mmap: bool,
+
     #[command(flatten)]
     pub net: NetArgs,
 }
@@ -281,6 +287,12 @@ pub struct DiffArgs {
     /// Largest input accepted, in bytes (after decompression). Accepts K, M, G suffixes.
     #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
     pub max_size: u64,
+
+    /// Read files instead of mapping them into memory. Large files are mapped by default, which
+    /// is faster; a file truncated or rewritten by another process while it is mapped can crash
+    /// bomvet or be read inconsistently, so give this when inputs may change during the run.
+    #[arg(long)]
+    pub no_mmap: bool,
 
     #[command(flatten)]
     pub net: NetArgs,

@@ -315,3 +315,48 @@ fn terminal_escapes_in_a_name_are_shown_inert() {
     assert!(!s.contains('\u{1b}'), "{s}");
     assert!(s.contains("\\u{1b}[31mRED"), "{s}");
 }
+
+/// Files of a megabyte and more are mapped into memory rather than read (unless `--no-mmap`):
+/// the report must not depend on which, for plain UTF-8, gzip, UTF-16, a byte order mark and
+/// invalid UTF-8 alike.
+#[test]
+fn large_files_read_the_same_mapped_or_not() {
+    use bomvet::sbomgen::{generate, GenFormat};
+    let g = generate(GenFormat::CdxJson, 3_000, 7);
+    assert!(
+        g.text.len() > 1 << 20,
+        "the input must be large enough to be mapped"
+    );
+    let mut utf16 = vec![0xFE, 0xFF];
+    for u in g.text.encode_utf16() {
+        utf16.extend_from_slice(&u.to_be_bytes());
+    }
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(g.text.as_bytes());
+    let mut latin1 = g.text.as_bytes().to_vec();
+    let at = latin1.len() / 2;
+    latin1[at] = 0xE9;
+    let spdx = generate(GenFormat::SpdxTagValue, 3_000, 7);
+    let files = [
+        ("large.cdx.json", g.text.as_bytes().to_vec(), 0),
+        ("large.cdx.json.gz", flate2_like_gzip(g.text.as_bytes()), 0),
+        ("large-utf16be.cdx.json", utf16, 0),
+        ("large-bom.cdx.json", bom, 0),
+        ("large-latin1.cdx.json", latin1, 2),
+        ("large.spdx", spdx.text.into_bytes(), 0),
+    ];
+    for (name, data, want) in files {
+        let p = tmp(name, &data);
+        let p = p.to_str().unwrap();
+        let (code, mapped, _) = inspect_json(&["--components", p]);
+        let (code_read, read, _) = inspect_json(&["--components", "--no-mmap", p]);
+        assert_eq!((code, code_read), (want, want), "{name}");
+        assert_eq!(mapped, read, "{name}: mapped and read reports differ");
+        if want == 0 {
+            assert!(mapped["documents"][0]["components"].as_u64().unwrap() >= 3_000);
+        } else {
+            let msg = mapped["errors"][0]["message"].as_str().unwrap();
+            assert!(msg.contains("line"), "{name}: {msg}");
+        }
+    }
+}

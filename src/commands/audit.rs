@@ -321,7 +321,7 @@ fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String
         .map(Manifest::submissions)
         .unwrap_or_default();
 
-    let opts = read_options(args.read.max_size, args.read.strict);
+    let opts = read_options(args.read.max_size, args.read.strict, args.read.no_mmap);
     // Every input with the submission it belongs to: the manifest's first, then the command
     // line's.
     let mut items: Vec<(InputSpec, Option<Submission>)> = Vec::new();
@@ -465,13 +465,14 @@ fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String
     Ok((report, messages))
 }
 
-pub(crate) fn read_options(max_size: u64, strict: bool) -> ReadOptions {
+pub(crate) fn read_options(max_size: u64, strict: bool, no_mmap: bool) -> ReadOptions {
     ReadOptions {
         limits: crate::sbom::Limits {
             max_bytes: max_size,
             ..Default::default()
         },
         strict,
+        map_files: !no_mmap,
     }
 }
 

@@ -15,7 +15,7 @@ pub fn run(args: &DiffArgs) -> Outcome {
         Ok(g) => g,
         Err(o) => return o,
     };
-    let opts = audit::read_options(args.max_size, args.strict);
+    let opts = audit::read_options(args.max_size, args.strict, args.no_mmap);
     let fetch = args.net.fetch_options();
     let auditor = gate.auditor();
     let mut messages = gate.active.warnings.clone();

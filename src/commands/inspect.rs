@@ -9,7 +9,7 @@ use super::{Outcome, Status};
 use crate::cli::{InspectArgs, InspectFormat};
 use crate::inputs::{self, ReadOutcome};
 use crate::output::terminal_safe;
-use crate::sbom::{Component, Document, ReadOptions};
+use crate::sbom::{Component, Document};
 
 /// JSON wire shape of `inspect` (a contract: keep these names).
 #[derive(Debug, Serialize)]
@@ -172,13 +172,11 @@ pub fn summarize(doc: &Document, with_components: bool) -> DocSummary {
 
 /// Run `inspect`.
 pub fn run(args: &InspectArgs) -> Outcome {
-    let opts = ReadOptions {
-        limits: crate::sbom::Limits {
-            max_bytes: args.read.max_size,
-            ..Default::default()
-        },
-        strict: args.read.strict,
-    };
+    let opts = crate::commands::audit::read_options(
+        args.read.max_size,
+        args.read.strict,
+        args.read.no_mmap,
+    );
     let mut report = InspectReport {
         documents: Vec::new(),
         errors: Vec::new(),

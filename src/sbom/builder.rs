@@ -8,13 +8,14 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use super::error::IngestError;
 use super::model::{
     Buffer, CompId, Component, Document, Format, Location, RelKind, Relationship, RootSource, Text,
     Warning,
 };
+use super::refmap::RefMap;
 
 #[derive(Debug)]
 enum End {
@@ -48,7 +49,7 @@ pub struct Builder {
     components: Vec<Component>,
     /// The input text the model's strings borrow from, when the reader has one.
     buffer: Option<Buffer>,
-    by_ref: FxHashMap<Text, CompId>,
+    by_ref: RefMap,
     /// References that are valid in the document but are not components (SPDX document,
     /// CycloneDX services, SPDX 3 agents...). Edges touching them are dropped without a warning.
     non_components: FxHashSet<String>,
@@ -72,7 +73,7 @@ impl Builder {
             serial: None,
             components: Vec::new(),
             buffer: None,
-            by_ref: FxHashMap::default(),
+            by_ref: RefMap::new(),
             non_components: FxHashSet::default(),
             edges: Vec::new(),
             edge_refs: Vec::new(),
@@ -128,7 +129,7 @@ impl Builder {
 
     /// Look up a component id by its reference (first occurrence wins).
     pub fn lookup(&self, r: &str) -> Option<CompId> {
-        self.by_ref.get(r).copied()
+        self.by_ref.get(r)
     }
 
     /// Add a component. An empty `bom_ref` gets a synthesized one (the purl, else
@@ -142,21 +143,17 @@ impl Builder {
             c.ref_synthesized = true;
         }
         self.check_identifiers(&c);
-        match self.by_ref.get(c.bom_ref.as_str()) {
-            Some(&first) => {
-                let first_loc = self.components[first as usize].location.clone();
-                self.warn(
-                    "duplicate-ref",
-                    format!(
-                        "reference {:?} is used again (first at {first_loc}); references to it resolve to the first",
-                        c.bom_ref
-                    ),
-                    c.location.clone(),
-                );
-            }
-            None => {
-                self.by_ref.insert(c.bom_ref.clone(), id);
-            }
+        let first = self.by_ref.insert_first(c.bom_ref.as_str(), id);
+        if first != id {
+            let first_loc = self.components[first as usize].location.clone();
+            self.warn(
+                "duplicate-ref",
+                format!(
+                    "reference {:?} is used again (first at {first_loc}); references to it resolve to the first",
+                    c.bom_ref
+                ),
+                c.location.clone(),
+            );
         }
         self.components.push(c);
         id
@@ -186,7 +183,7 @@ impl Builder {
 
     fn synthesize_ref(&self, c: &Component, id: CompId) -> Text {
         if let Some(p) = &c.purl {
-            if !p.is_empty() && !self.by_ref.contains_key(p.as_str()) {
+            if !p.is_empty() && !self.by_ref.contains(p.as_str()) {
                 return p.clone();
             }
         }
@@ -194,7 +191,7 @@ impl Builder {
             Some(v) if !v.is_empty() => format!("{}@{}", c.label_name(), v),
             _ => c.label_name(),
         };
-        if !nv.is_empty() && !self.by_ref.contains_key(nv.as_str()) {
+        if !nv.is_empty() && !self.by_ref.contains(nv.as_str()) {
             return nv.into();
         }
         Text::from(match &c.location.pointer {
@@ -216,7 +213,7 @@ impl Builder {
     /// resolved at [`Builder::finish`]. Resolving early saves a string per edge end.
     fn end(&self, r: &str) -> End {
         match self.by_ref.get(r) {
-            Some(&id) => End::Id(id),
+            Some(id) => End::Id(id),
             None => End::Ref(r.to_string()),
         }
     }
@@ -224,7 +221,7 @@ impl Builder {
     /// An edge end as stored in a [`PendingEdge`].
     fn edge_end(&mut self, r: &str) -> u32 {
         match self.by_ref.get(r) {
-            Some(&id) => id,
+            Some(id) => id,
             None => {
                 let code = REF_BIT | self.edge_refs.len() as u32;
                 self.edge_refs.push(r.to_string());
@@ -491,7 +488,7 @@ impl Builder {
         match end {
             End::Id(id) => Some(*id),
             End::Ref(r) => {
-                if let Some(&id) = self.by_ref.get(r.as_str()) {
+                if let Some(id) = self.by_ref.get(r.as_str()) {
                     return Some(id);
                 }
                 if self.non_components.contains(r) {

@@ -27,7 +27,7 @@ impl Default for Limits {
     }
 }
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+pub(crate) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Read `reader` fully, refusing more than `limit` bytes.
 pub fn read_limited(reader: impl Read, limit: u64) -> Result<Vec<u8>, IngestError> {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod input;
 pub mod model;
 pub mod purl;
+pub mod refmap;
 pub mod spdx;
 pub mod spdx3;
 pub mod text;
@@ -33,6 +34,9 @@ pub struct ReadOptions {
     pub limits: Limits,
     /// Turn every warning into an error.
     pub strict: bool,
+    /// Map large regular files into memory instead of reading them ([`FileMap`]: faster, and
+    /// no copy of the input, but only for files nothing writes while they are read).
+    pub map_files: bool,
 }
 
 /// Append the decimal digits of `i` (JSON-pointer indexes, without the formatting machinery).
@@ -74,9 +78,7 @@ pub fn read_vec(source: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Docu
     }
     // Plain UTF-8 (the common case) becomes the buffer as it is, validated once; a BOM, UTF-16
     // or invalid UTF-8 goes through `decode_text`, which transcodes or explains.
-    let special =
-        raw.starts_with(&[0xEF, 0xBB, 0xBF]) || raw.first() == Some(&0) || raw.get(1) == Some(&0);
-    let text = if special {
+    let text = if needs_decoding(&raw) {
         input::decode_text(&raw)?.into_owned()
     } else {
         match String::from_utf8(raw) {
@@ -88,7 +90,29 @@ pub fn read_vec(source: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Docu
     read_buffer(source, &buf, buf.as_str(), opts, 0)
 }
 
+/// Whether raw bytes need `decode_text` before they can be a buffer: a UTF-8 byte order mark,
+/// or the zero bytes of UTF-16.
+fn needs_decoding(raw: &[u8]) -> bool {
+    raw.starts_with(&[0xEF, 0xBB, 0xBF]) || raw.first() == Some(&0) || raw.get(1) == Some(&0)
+}
+
+/// Read one document from a mapped file: plain UTF-8 becomes the document's buffer as mapped;
+/// anything else (gzip, a byte order mark, UTF-16, invalid UTF-8) is copied out and read as
+/// [`read_vec`] reads bytes, so that it is decoded or explained the same way.
+fn read_mapped(source: &str, map: FileMap, opts: &ReadOptions) -> Result<Document, IngestError> {
+    let bytes = map.bytes();
+    if bytes.starts_with(&input::GZIP_MAGIC) || needs_decoding(bytes) {
+        return read_vec(source, bytes.to_vec(), opts);
+    }
+    match Buffer::from_map(map) {
+        Ok(buf) => read_buffer(source, &buf, buf.as_str(), opts, 0),
+        Err(map) => read_vec(source, map.bytes().to_vec(), opts),
+    }
+}
+
 /// Read one document from a file, refusing files over the size limit before reading them.
+/// With [`ReadOptions::map_files`], a regular file of at least [`FileMap::MIN_LEN`] bytes is
+/// mapped rather than read (and read after all if the map fails).
 pub fn read_path(path: &Path, source: &str, opts: &ReadOptions) -> Result<Document, IngestError> {
     let file = std::fs::File::open(path).map_err(|e| IngestError::Io {
         message: e.to_string(),
@@ -104,6 +128,18 @@ pub fn read_path(path: &Path, source: &str, opts: &ReadOptions) -> Result<Docume
                 size: meta.len(),
                 limit: opts.limits.max_bytes,
             });
+        }
+        if opts.map_files && meta.is_file() && meta.len() >= FileMap::MIN_LEN {
+            if let Ok(map) = FileMap::map(&file) {
+                let size = map.bytes().len() as u64;
+                if size > opts.limits.max_bytes {
+                    return Err(IngestError::TooLarge {
+                        size,
+                        limit: opts.limits.max_bytes,
+                    });
+                }
+                return read_mapped(source, map, opts);
+            }
         }
     }
     let bytes = input::read_file(file, opts.limits.max_bytes)?;

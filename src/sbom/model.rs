@@ -10,7 +10,7 @@ use std::fmt;
 
 use thin_vec::ThinVec;
 
-pub use super::text::{Buffer, Text};
+pub use super::text::{Buffer, FileMap, Text};
 
 /// Index of a component inside [`Document::components`].
 pub type CompId = u32;

@@ -23,7 +23,7 @@
 //! |---|---|---|
 //! | `STATIC` | the string's first byte | length |
 //! | `OWNED` | the first byte of a leaked `Box<str>` | length |
-//! | `SHARED` | an `Arc<String>` from `Arc::into_raw` (one strong count) | start (32 bits) above length (30 bits) |
+//! | `SHARED` | the buffer's `Arc` from `Arc::into_raw` (one strong count) | start (32 bits) above length (30 bits) |
 //!
 //! A slice of the buffer that does not fit (start beyond 4 GiB, length of 1 GiB or more) is
 //! copied into an owned text instead. This module is the only `unsafe` code of the crate; the
@@ -39,23 +39,89 @@ use std::sync::Arc;
 
 /// The decoded input text of one document, shared by every [`Text`] that borrows from it.
 #[derive(Clone)]
-pub struct Buffer(Arc<String>);
+pub struct Buffer(Arc<Source>);
+
+/// What a [`Buffer`] holds: text decoded onto the heap, or a read-only map of a file whose
+/// bytes were valid UTF-8 when they were checked.
+enum Source {
+    Heap(String),
+    Mapped(FileMap),
+}
+
+impl Source {
+    fn as_str(&self) -> &str {
+        match self {
+            Source::Heap(s) => s,
+            // SAFETY: a `Source::Mapped` is made only by `Buffer::from_map`, after
+            // `std::str::from_utf8` accepted the mapped bytes; see `FileMap` for what a
+            // concurrent writer of the file could do to that.
+            Source::Mapped(m) => unsafe { std::str::from_utf8_unchecked(m.bytes()) },
+        }
+    }
+}
+
+/// A file mapped read-only into memory ([`Buffer::from_map`]).
+///
+/// Reading a large SBOM through a map takes its bytes straight from the page cache: no copy,
+/// and no fresh memory for the kernel to zero, which on the machines measured in
+/// docs/PERFORMANCE.md cost as much as parsing the bytes. The price is the one every mapped
+/// reader pays: the bytes are the file's, so if another process truncates the file while it is
+/// mapped, touching the lost pages kills the process (`SIGBUS`), and if it rewrites the file
+/// the text may change after it was checked as UTF-8. The command line maps only regular files
+/// of at least [`FileMap::MIN_LEN`] bytes and offers `--no-mmap` for inputs that may be written
+/// while bomvet reads them.
+#[derive(Debug)]
+pub struct FileMap(memmap2::Mmap);
+
+impl FileMap {
+    /// Files smaller than this are read, not mapped: for them the map's system calls cost more
+    /// than the copy they save.
+    pub const MIN_LEN: u64 = 1 << 20;
+
+    /// Map `file` read-only, with its pages populated up front (one system call instead of a
+    /// page fault per page).
+    pub fn map(file: &std::fs::File) -> std::io::Result<FileMap> {
+        // SAFETY: the map is read-only and this process never writes the file. Another process
+        // changing it while it is mapped is the hazard documented on `FileMap`, which callers
+        // accept by choosing to map (`ReadOptions::map_files`).
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(file)? };
+        Ok(FileMap(map))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
 
 impl Buffer {
     pub fn new(text: String) -> Buffer {
-        Buffer(Arc::new(text))
+        Buffer(Arc::new(Source::Heap(text)))
+    }
+
+    /// The mapped file as a buffer when its bytes are valid UTF-8; the map back otherwise.
+    pub fn from_map(map: FileMap) -> Result<Buffer, FileMap> {
+        if std::str::from_utf8(map.bytes()).is_err() {
+            return Err(map);
+        }
+        Ok(Buffer(Arc::new(Source::Mapped(map))))
+    }
+
+    /// Whether this buffer is a mapped file.
+    pub fn is_mapped(&self) -> bool {
+        matches!(*self.0, Source::Mapped(_))
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     /// `s` as a [`Text`]: a slice of this buffer when `s` lies inside it, else a copy.
     pub fn text(&self, s: &str) -> Text {
-        let base = self.0.as_ptr() as usize;
+        let whole = self.0.as_str();
+        let base = whole.as_ptr() as usize;
         let start = (s.as_ptr() as usize).wrapping_sub(base);
         let end = start.wrapping_add(s.len());
-        if start <= self.0.len() && end <= self.0.len() && end >= start {
+        if start <= whole.len() && end <= whole.len() && end >= start {
             if let Some(t) = Text::shared(&self.0, start, s.len()) {
                 return t;
             }
@@ -66,7 +132,7 @@ impl Buffer {
 
 impl fmt::Debug for Buffer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Buffer({} bytes)", self.0.len())
+        write!(f, "Buffer({} bytes)", self.as_str().len())
     }
 }
 
@@ -86,7 +152,8 @@ const SHARED_LEN_BITS: u32 = 30;
 const SHARED_LEN_MAX: usize = (1 << SHARED_LEN_BITS) - 1;
 
 // SAFETY: a `Text` owns (or shares by reference count) one of `&'static str`, `Box<str>` or
-// `Arc<String>`, all of which are `Send` and `Sync`; it offers no interior mutability.
+// the buffer's `Arc` (a `String` or a read-only map), all of which are `Send` and `Sync`; it
+// offers no interior mutability.
 unsafe impl Send for Text {}
 unsafe impl Sync for Text {}
 
@@ -109,11 +176,11 @@ impl Text {
     /// `buf[start..start + len]` shared with `buf`, or `None` when the range does not fit the
     /// packed form. The caller guarantees that the range lies inside `buf` on char boundaries
     /// (it comes from a `&str` that is a slice of `buf`).
-    fn shared(buf: &Arc<String>, start: usize, len: usize) -> Option<Text> {
+    fn shared(buf: &Arc<Source>, start: usize, len: usize) -> Option<Text> {
         if len > SHARED_LEN_MAX || u32::try_from(start).is_err() {
             return None;
         }
-        debug_assert!(buf.get(start..start + len).is_some());
+        debug_assert!(buf.as_str().get(start..start + len).is_some());
         let raw = Arc::into_raw(Arc::clone(buf));
         Some(Text {
             // SAFETY: `Arc::into_raw` never returns null.
@@ -144,20 +211,20 @@ impl Text {
     }
 
     /// The buffer of a shared text.
-    fn buffer(&self) -> &String {
+    fn buffer(&self) -> &Source {
         debug_assert_eq!(self.tag(), SHARED);
-        // SAFETY: a shared text's pointer came from `Arc::into_raw` of an `Arc<String>` whose
-        // strong count this text holds until it is dropped, so the `String` is alive.
-        unsafe { &*(self.ptr.as_ptr() as *const String) }
+        // SAFETY: a shared text's pointer came from `Arc::into_raw` of an `Arc<Source>` whose
+        // strong count this text holds until it is dropped, so the `Source` is alive.
+        unsafe { &*(self.ptr.as_ptr() as *const Source) }
     }
 
     pub fn as_str(&self) -> &str {
         if self.tag() == SHARED {
             let (start, len) = self.range();
-            let buf = self.buffer();
+            let buf = self.buffer().as_str();
             // SAFETY: built only by `Text::shared` from a range of `buf` on char boundaries
-            // (checked by its callers, which slice a `&str` of `buf`), and the `String` behind
-            // an `Arc` is never mutated.
+            // (checked by its callers, which slice a `&str` of `buf`), and a `Source` is never
+            // mutated.
             unsafe { buf.get_unchecked(start..start + len) }
         } else {
             let len = (self.meta & LOW) as usize;
@@ -208,9 +275,9 @@ impl Clone for Text {
     fn clone(&self) -> Text {
         match self.tag() {
             SHARED => {
-                // SAFETY: the pointer is a live `Arc<String>` (see `buffer`); the new text owns
+                // SAFETY: the pointer is a live `Arc<Source>` (see `buffer`); the new text owns
                 // the extra strong count.
-                unsafe { Arc::increment_strong_count(self.ptr.as_ptr() as *const String) };
+                unsafe { Arc::increment_strong_count(self.ptr.as_ptr() as *const Source) };
                 Text {
                     ptr: self.ptr,
                     meta: self.meta,
@@ -228,8 +295,8 @@ impl Clone for Text {
 impl Drop for Text {
     fn drop(&mut self) {
         match self.tag() {
-            // SAFETY: this text holds one strong count of the `Arc<String>` it points at.
-            SHARED => unsafe { Arc::decrement_strong_count(self.ptr.as_ptr() as *const String) },
+            // SAFETY: this text holds one strong count of the `Arc<Source>` it points at.
+            SHARED => unsafe { Arc::decrement_strong_count(self.ptr.as_ptr() as *const Source) },
             OWNED => {
                 let len = (self.meta & LOW) as usize;
                 let raw = std::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), len) as *mut str;
@@ -445,12 +512,56 @@ mod tests {
 
     #[test]
     fn ranges_too_large_to_pack_are_copied() {
-        let buf = Arc::new(String::from("abc"));
+        let buf = Arc::new(Source::Heap(String::from("abc")));
         assert!(Text::shared(&buf, 0, SHARED_LEN_MAX + 1).is_none());
         assert!(Text::shared(&buf, u32::MAX as usize + 1, 0).is_none());
         assert_eq!(Arc::strong_count(&buf), 1, "a refused range takes no count");
         let t = Text::shared(&buf, 1, 2).expect("fits");
         assert_eq!(t, "bc");
+    }
+
+    /// A file in the temporary directory, removed when dropped.
+    struct TempFile(std::path::PathBuf);
+
+    impl TempFile {
+        fn new(name: &str, bytes: &[u8]) -> TempFile {
+            let path = std::env::temp_dir().join(format!("bomvet-{}-{name}", std::process::id()));
+            std::fs::write(&path, bytes).expect("write the temporary file");
+            TempFile(path)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "Miri cannot map files")]
+    fn a_mapped_file_is_a_buffer_whose_texts_outlive_it() {
+        let f = TempFile::new(
+            "mapped.json",
+            "{\"name\": \"Лаборатория Касперского\"}".as_bytes(),
+        );
+        let file = std::fs::File::open(&f.0).expect("open");
+        let buf = Buffer::from_map(FileMap::map(&file).expect("map")).expect("valid UTF-8");
+        drop(file);
+        assert!(buf.is_mapped());
+        let name = &buf.as_str()[10..buf.as_str().len() - 2];
+        let t = buf.text(name);
+        assert_eq!(t.tag(), SHARED);
+        let weak = Arc::downgrade(&buf.0);
+        drop(buf);
+        assert_eq!(t, "Лаборатория Касперского");
+        drop(t);
+        assert!(weak.upgrade().is_none(), "the map outlived its last text");
+
+        let bad = TempFile::new("latin1.json", b"{\"name\": \"Caf\xe9\"}");
+        let file = std::fs::File::open(&bad.0).expect("open");
+        let back = Buffer::from_map(FileMap::map(&file).expect("map"));
+        let map = back.expect_err("invalid UTF-8 is handed back");
+        assert_eq!(map.bytes().len(), 16);
     }
 
     #[test]

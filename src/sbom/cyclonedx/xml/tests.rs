@@ -7,7 +7,7 @@ use crate::sbom::{parse_as, Format, IngestError, Limits, ReadOptions};
 fn read_with(xml: &str, limits: Limits) -> Result<Document, IngestError> {
     let opts = ReadOptions {
         limits,
-        strict: false,
+        ..Default::default()
     };
     parse_as("test.xml", Format::CycloneDxXml, xml, &opts)
 }
@@ -902,8 +902,8 @@ fn strict_mode_turns_reader_warnings_into_an_error() {
         "<components><component type=\"library\"><name>a</name><bogus/></component></components>",
     );
     let opts = ReadOptions {
-        limits: Limits::default(),
         strict: true,
+        ..Default::default()
     };
     assert!(matches!(
         parse_as("t", Format::CycloneDxXml, &xml, &opts),
