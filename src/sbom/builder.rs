@@ -357,11 +357,6 @@ impl Builder {
             });
         }
 
-        // Duplicates are dropped; the set holds a 2-byte code for the kind (the kinds with a
-        // free-form name, rare, go in a second set).
-        let mut seen: FxHashSet<(CompId, CompId, u16)> = FxHashSet::default();
-        seen.reserve(self.edges.len());
-        let mut seen_other: FxHashSet<(CompId, CompId, String)> = FxHashSet::default();
         let edges = std::mem::take(&mut self.edges);
         let mut edge_refs = std::mem::take(&mut self.edge_refs);
         let mut edge_locations = std::mem::take(&mut self.edge_locations);
@@ -382,20 +377,15 @@ impl Builder {
                 let (from, to) = (end(e.from), end(e.to));
                 let from = self.resolve(&from, &location, "source");
                 let to = self.resolve(&to, &location, "target");
-                let (from, to) = (from?, to?);
-                let new = match (kind_code(&e.kind), &e.kind) {
-                    (Some(k), _) => seen.insert((from, to, k)),
-                    (None, kind) => seen_other.insert((from, to, kind.name())),
-                };
-                new.then_some(Relationship {
-                    from,
-                    to,
+                Some(Relationship {
+                    from: from?,
+                    to: to?,
                     kind: e.kind,
                     inferred: false,
                 })
             })
             .collect();
-        drop(seen);
+        drop_repeated(&mut relationships, self.components.len());
 
         let mut roots = Vec::new();
         let mut root_set = FxHashSet::default();
@@ -534,19 +524,58 @@ impl Component {
     }
 }
 
-/// A small code for every kind but [`RelKind::Other`] (for duplicate detection).
-fn kind_code(kind: &RelKind) -> Option<u16> {
-    Some(match kind {
-        RelKind::DependsOn(scope) => *scope as u16,
-        RelKind::Contains => 100,
-        RelKind::StaticLink => 101,
-        RelKind::DynamicLink => 102,
-        RelKind::Ancestor => 103,
-        RelKind::Descendant => 104,
-        RelKind::Variant => 105,
-        RelKind::GeneratedFrom => 106,
-        RelKind::Other(_) => return None,
-    })
+/// Drop the relationships that repeat an earlier one (same ends, same kind), keeping document
+/// order. A repeat can only share its source, so the relationships are grouped by source (a
+/// counting sort of their indexes) and each group, short in real graphs, is checked on its own:
+/// a hash set of every edge cost a cache miss per edge and several times the memory at a
+/// million components (docs/PERFORMANCE.md, step 10).
+fn drop_repeated(rels: &mut Vec<Relationship>, n: usize) {
+    if rels.len() < 2 {
+        return;
+    }
+    // Counting sort: `next[v]` starts as the first slot of `v`'s group and, once every
+    // relationship is placed (in document order), is the slot after its last, which is also
+    // where the next group begins.
+    let mut next = vec![0u32; n + 1];
+    for r in rels.iter() {
+        next[r.from as usize + 1] += 1;
+    }
+    for v in 0..n {
+        next[v + 1] += next[v];
+    }
+    let mut order = vec![0u32; rels.len()];
+    for (i, r) in rels.iter().enumerate() {
+        let slot = &mut next[r.from as usize];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    let mut repeated = vec![false; rels.len()];
+    let mut wide: FxHashSet<(CompId, &RelKind)> = FxHashSet::default();
+    for v in 0..n {
+        let begin = if v == 0 { 0 } else { next[v - 1] as usize };
+        let group = &order[begin..next[v] as usize];
+        if group.len() <= 32 {
+            for (k, &i) in group.iter().enumerate() {
+                let r = &rels[i as usize];
+                repeated[i as usize] = group[..k].iter().any(|&j| {
+                    let q = &rels[j as usize];
+                    q.to == r.to && q.kind == r.kind
+                });
+            }
+        } else {
+            wide.clear();
+            for &i in group {
+                let r = &rels[i as usize];
+                repeated[i as usize] = !wide.insert((r.to, &r.kind));
+            }
+        }
+    }
+    drop(wide);
+    let mut i = 0;
+    rels.retain(|_| {
+        i += 1;
+        !repeated[i - 1]
+    });
 }
 
 #[cfg(test)]
@@ -728,5 +757,35 @@ mod tests {
         let d = b.finish(false).unwrap();
         assert!(d.roots.is_empty());
         assert!(d.warnings.iter().any(|w| w.code == "no-root"));
+    }
+
+    proptest::proptest! {
+        /// `drop_repeated` keeps exactly the first of each (from, to, kind), in document order,
+        /// on groups both narrower and wider than its quadratic check.
+        #[test]
+        fn repeated_relationships_are_dropped_as_a_set_would(
+            edges in proptest::collection::vec((0u32..6, 0u32..40, 0u8..4), 0..400),
+        ) {
+            let kind = |k: u8| match k {
+                0 => RelKind::Contains,
+                1 => RelKind::DependsOn(DepScope::Runtime),
+                2 => RelKind::Other("AMENDS".into()),
+                _ => RelKind::Other("PATCH_FOR".into()),
+            };
+            let mut rels: Vec<Relationship> = edges
+                .iter()
+                .map(|&(from, to, k)| Relationship { from, to, kind: kind(k), inferred: false })
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            let want: Vec<(u32, u32, RelKind)> = edges
+                .iter()
+                .map(|&(f, t, k)| (f, t, kind(k)))
+                .filter(|e| seen.insert(e.clone()))
+                .collect();
+            drop_repeated(&mut rels, 40);
+            let got: Vec<(u32, u32, RelKind)> =
+                rels.into_iter().map(|r| (r.from, r.to, r.kind)).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 }
