@@ -466,14 +466,20 @@ fn build_report(args: &AuditArgs, inventory: bool) -> Result<(Report, Vec<String
 }
 
 pub(crate) fn read_options(max_size: u64, strict: bool, no_mmap: bool) -> ReadOptions {
-    ReadOptions {
-        limits: crate::sbom::Limits {
-            max_bytes: max_size,
-            ..Default::default()
-        },
-        strict,
-        map_files: !no_mmap,
+    let limits = crate::sbom::Limits {
+        max_bytes: max_size,
+        ..Default::default()
+    };
+    let opts = ReadOptions::new(limits, strict);
+    if no_mmap {
+        return opts;
     }
+    // SAFETY: the command line's contract, stated in `--help`, the README and
+    // docs/exit-codes.md: inputs that may be truncated or rewritten during the run are read
+    // with `--no-mmap`. In practice such a change crashes the run (`SIGBUS`, which fails
+    // closed) or changes what the model reads; in the language's terms it is undefined
+    // behaviour, which is why this is an explicit opt-in.
+    unsafe { opts.with_mapped_files() }
 }
 
 /// A progress bar on stderr for a run over several inputs, when stderr is a terminal and

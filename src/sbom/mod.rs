@@ -34,9 +34,35 @@ pub struct ReadOptions {
     pub limits: Limits,
     /// Turn every warning into an error.
     pub strict: bool,
-    /// Map large regular files into memory instead of reading them ([`FileMap`]: faster, and
-    /// no copy of the input, but only for files nothing writes while they are read).
-    pub map_files: bool,
+    /// Map large regular files into memory instead of reading them: set only through the
+    /// `unsafe` [`ReadOptions::with_mapped_files`].
+    map_files: bool,
+}
+
+impl ReadOptions {
+    /// Options that read SBOMs from files.
+    pub fn new(limits: Limits, strict: bool) -> ReadOptions {
+        ReadOptions {
+            limits,
+            strict,
+            map_files: false,
+        }
+    }
+
+    /// These options, with regular files of [`FileMap::MIN_LEN`] bytes and more mapped into
+    /// memory instead of read: faster on large SBOMs, and the input is not copied.
+    ///
+    /// # Safety
+    ///
+    /// The caller guarantees what [`FileMap::map`] requires of every file read with these
+    /// options: that nothing truncates or modifies it while the documents read from it are
+    /// alive.
+    pub unsafe fn with_mapped_files(self) -> ReadOptions {
+        ReadOptions {
+            map_files: true,
+            ..self
+        }
+    }
 }
 
 /// Append the decimal digits of `i` (JSON-pointer indexes, without the formatting machinery).
@@ -130,7 +156,9 @@ pub fn read_path(path: &Path, source: &str, opts: &ReadOptions) -> Result<Docume
             });
         }
         if opts.map_files && meta.is_file() && meta.len() >= FileMap::MIN_LEN {
-            if let Ok(map) = FileMap::map(&file) {
+            // SAFETY: `map_files` is set only by `ReadOptions::with_mapped_files`, whose caller
+            // guarantees that nothing changes the file while its documents are alive.
+            if let Ok(map) = unsafe { FileMap::map(&file) } {
                 let size = map.bytes().len() as u64;
                 if size > opts.limits.max_bytes {
                     return Err(IngestError::TooLarge {

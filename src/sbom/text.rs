@@ -67,9 +67,11 @@ impl Source {
 /// docs/PERFORMANCE.md cost as much as parsing the bytes. The price is the one every mapped
 /// reader pays: the bytes are the file's, so if another process truncates the file while it is
 /// mapped, touching the lost pages kills the process (`SIGBUS`), and if it rewrites the file
-/// the text may change after it was checked as UTF-8. The command line maps only regular files
-/// of at least [`FileMap::MIN_LEN`] bytes and offers `--no-mmap` for inputs that may be written
-/// while bomvet reads them.
+/// the text may change after it was checked as UTF-8. Making one is therefore `unsafe`
+/// ([`FileMap::map`]), and so is asking the readers to make them
+/// ([`ReadOptions::with_mapped_files`](crate::sbom::ReadOptions::with_mapped_files)). The
+/// command line does, for regular files of at least [`FileMap::MIN_LEN`] bytes, and offers
+/// `--no-mmap` for inputs that may be written while bomvet reads them.
 #[derive(Debug)]
 pub struct FileMap(memmap2::Mmap);
 
@@ -80,10 +82,15 @@ impl FileMap {
 
     /// Map `file` read-only, with its pages populated up front (one system call instead of a
     /// page fault per page).
-    pub fn map(file: &std::fs::File) -> std::io::Result<FileMap> {
-        // SAFETY: the map is read-only and this process never writes the file. Another process
-        // changing it while it is mapped is the hazard documented on `FileMap`, which callers
-        // accept by choosing to map (`ReadOptions::map_files`).
+    ///
+    /// # Safety
+    ///
+    /// Nothing may truncate or modify the file while the map, or any [`Buffer`] or [`Text`]
+    /// made from it, is alive: a truncation makes reading the lost pages raise `SIGBUS`, and a
+    /// modification can break the UTF-8 validity of texts checked before it.
+    pub unsafe fn map(file: &std::fs::File) -> std::io::Result<FileMap> {
+        // SAFETY: the map is read-only and this process never writes the file; the caller
+        // guarantees that no one else does while it is alive (see above).
         let map = unsafe { memmap2::MmapOptions::new().populate().map(file)? };
         Ok(FileMap(map))
     }
@@ -545,7 +552,9 @@ mod tests {
             "{\"name\": \"Лаборатория Касперского\"}".as_bytes(),
         );
         let file = std::fs::File::open(&f.0).expect("open");
-        let buf = Buffer::from_map(FileMap::map(&file).expect("map")).expect("valid UTF-8");
+        // SAFETY: the file is this test's own; nothing writes it while it is mapped.
+        let map = unsafe { FileMap::map(&file) }.expect("map");
+        let buf = Buffer::from_map(map).expect("valid UTF-8");
         drop(file);
         assert!(buf.is_mapped());
         let name = &buf.as_str()[10..buf.as_str().len() - 2];
@@ -559,7 +568,8 @@ mod tests {
 
         let bad = TempFile::new("latin1.json", b"{\"name\": \"Caf\xe9\"}");
         let file = std::fs::File::open(&bad.0).expect("open");
-        let back = Buffer::from_map(FileMap::map(&file).expect("map"));
+        // SAFETY: as above.
+        let back = Buffer::from_map(unsafe { FileMap::map(&file) }.expect("map"));
         let map = back.expect_err("invalid UTF-8 is handed back");
         assert_eq!(map.bytes().len(), 16);
     }

@@ -5,10 +5,7 @@ use crate::sbom::model::{DepScope, Document, Location, PartyKind, RelKind};
 use crate::sbom::{parse_as, Format, IngestError, Limits, ReadOptions};
 
 fn read_with(xml: &str, limits: Limits) -> Result<Document, IngestError> {
-    let opts = ReadOptions {
-        limits,
-        ..Default::default()
-    };
+    let opts = ReadOptions::new(limits, false);
     parse_as("test.xml", Format::CycloneDxXml, xml, &opts)
 }
 
@@ -901,10 +898,7 @@ fn strict_mode_turns_reader_warnings_into_an_error() {
         "1.4",
         "<components><component type=\"library\"><name>a</name><bogus/></component></components>",
     );
-    let opts = ReadOptions {
-        strict: true,
-        ..Default::default()
-    };
+    let opts = ReadOptions::new(Limits::default(), true);
     assert!(matches!(
         parse_as("t", Format::CycloneDxXml, &xml, &opts),
         Err(IngestError::Strict { .. })
