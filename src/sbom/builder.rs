@@ -97,20 +97,30 @@ impl Builder {
         }
     }
 
-    /// Room for as many components as `needle` occurs in `text` (each reader knows a key that
-    /// nearly every component has). Grown by doubling, the component vector of a large document
-    /// ends up to half empty and is copied at every step; one memmem pass (a few ms per 100 MB)
-    /// avoids both. The count is capped at one component per `min_bytes` of input (no real
-    /// component is smaller) so that a file of nothing but the needle cannot make us reserve
-    /// many times its size.
-    pub fn reserve_by_count(&mut self, text: &str, needle: &[u8], min_bytes: usize) {
-        let n = memchr::memmem::find_iter(text.as_bytes(), needle).count();
+    /// Room for `n` components, the count of a key that nearly every component has (each
+    /// reader knows one; see [`occurrences`]). Grown by doubling, the component vector of a
+    /// large document ends up to half empty and is copied at every step; one memmem pass (a few
+    /// ms per 100 MB) avoids both. The count is capped at one component per `min_bytes` of
+    /// `text` (no real component is smaller) so that a file of nothing but the key cannot make
+    /// us reserve many times its size.
+    pub fn reserve_components(&mut self, text: &str, n: usize, min_bytes: usize) {
         self.reserve(n.min(text.len() / min_bytes.max(1)));
     }
 
-    /// Room for `n` more components (avoids reallocation on big documents).
+    /// Room for `n` pending edges, capped at one per `min_bytes` of `text` as components are.
+    /// Grown by doubling, the edge list of a large document is held twice while it is copied at
+    /// its last growth (mimalloc copies large blocks), and at a million components that moment
+    /// was the peak of the read; reserved up front it is allocated once, and room it never uses
+    /// is never touched, so an estimate on the high side costs address space, not memory.
+    pub fn reserve_edges(&mut self, text: &str, n: usize, min_bytes: usize) {
+        // A hint: if the room cannot be had, the list grows as it goes.
+        let _ = self.edges.try_reserve(n.min(text.len() / min_bytes.max(1)));
+    }
+
+    /// Room for `n` more components (avoids reallocation on big documents). A hint: if the
+    /// room cannot be had, the lists grow as they go.
     pub fn reserve(&mut self, n: usize) {
-        self.components.reserve(n);
+        let _ = self.components.try_reserve(n);
         self.by_ref.reserve(n);
     }
 
@@ -385,7 +395,6 @@ impl Builder {
                 })
             })
             .collect();
-        drop_repeated(&mut relationships, self.components.len());
 
         let mut roots = Vec::new();
         let mut root_set = FxHashSet::default();
@@ -397,6 +406,9 @@ impl Builder {
                 }
             }
         }
+        // Every reference is resolved: the map goes before `drop_repeated` allocates.
+        self.by_ref = RefMap::empty();
+        drop_repeated(&mut relationships, self.components.len());
 
         let n = self.components.len();
         let mut indegree = vec![0u32; n];
@@ -524,6 +536,11 @@ impl Component {
     }
 }
 
+/// How often `needle` occurs in `text` (one memmem pass: a few ms per 100 MB).
+pub fn occurrences(text: &str, needle: &[u8]) -> usize {
+    memchr::memmem::find_iter(text.as_bytes(), needle).count()
+}
+
 /// Drop the relationships that repeat an earlier one (same ends, same kind), keeping document
 /// order. A repeat can only share its source, so the relationships are grouped by source (a
 /// counting sort of their indexes) and each group, short in real graphs, is checked on its own:
@@ -630,13 +647,19 @@ mod tests {
     fn reservation_follows_the_count_but_never_exceeds_the_cap() {
         let mut b = Builder::new("t", Format::CycloneDxJson);
         let doc = r#"{"components": [{"bom-ref": "a", "name": "a"}, {"bom-ref": "b"}]}"#;
-        b.reserve_by_count(doc, b"\"bom-ref\"", 8);
+        b.reserve_components(doc, occurrences(doc, b"\"bom-ref\""), 8);
         assert!(b.components.capacity() >= 2);
+        b.reserve_edges(doc, 3, 8);
+        assert!(b.edges.capacity() >= 3);
         // A hostile file of nothing but the needle: one component per 64 bytes at most.
         let mut b = Builder::new("t", Format::CycloneDxJson);
         let hostile = "\"bom-ref\"".repeat(100_000);
-        b.reserve_by_count(&hostile, b"\"bom-ref\"", 64);
+        let n = occurrences(&hostile, b"\"bom-ref\"");
+        assert_eq!(n, 100_000);
+        b.reserve_components(&hostile, n, 64);
         assert!(b.components.capacity() <= hostile.len() / 64 + 4);
+        b.reserve_edges(&hostile, 10 * n, 64);
+        assert!(b.edges.capacity() <= hostile.len() / 64 + 4);
     }
 
     #[test]

@@ -85,6 +85,16 @@ impl RefMap {
         }
     }
 
+    /// An empty map that allocates nothing and draws no key: a stand-in once references are
+    /// resolved. Its key is fixed, so it is for no further use but `len` and `is_empty`.
+    pub fn empty() -> RefMap {
+        RefMap {
+            k0: 0,
+            k1: 0,
+            map: HashMap::default(),
+        }
+    }
+
     fn fingerprint(&self, r: &str) -> Fingerprint {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
         h.write(r.as_bytes());
@@ -106,8 +116,9 @@ impl RefMap {
         *self.map.entry(fp).or_insert(id)
     }
 
+    /// Room for `n` more references, if it can be had (a hint: the map grows as it goes).
     pub fn reserve(&mut self, n: usize) {
-        self.map.reserve(n);
+        let _ = self.map.try_reserve(n);
     }
 
     pub fn len(&self) -> usize {

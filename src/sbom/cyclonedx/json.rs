@@ -45,6 +45,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 
 use super::common::{self, HashProblem};
+use crate::sbom::builder::occurrences;
 use crate::sbom::model::{
     Address, CompId, Component, DepScope, Hash, Link, Location, Party, PartyKind, RelKind, Swid,
     Text,
@@ -53,10 +54,44 @@ use crate::sbom::{push_index, Builder, IngestError, Limits};
 
 const FORMAT: &str = "CycloneDX JSON";
 
+/// About how many references the `dependsOn` and `provides` lists of `text` hold: the quoted
+/// strings between each such key's `[` (within a few bytes of it) and the next `]`. A hint for
+/// [`Builder::reserve_edges`] only (a `]` inside a reference ends a list early, escaped quotes
+/// count double), found without parsing in linear time: lists are scanned once each, and keys
+/// inside a list already scanned are skipped.
+fn dependency_items(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut items = 0;
+    for key in [&b"\"dependsOn\""[..], b"\"provides\""] {
+        let mut scanned = 0;
+        for at in memchr::memmem::find_iter(bytes, key) {
+            if at < scanned {
+                continue;
+            }
+            let after = at + key.len();
+            let window = &bytes[after..bytes.len().min(after + 64)];
+            let Some(open) = memchr::memchr(b'[', window) else {
+                continue;
+            };
+            let start = after + open;
+            let Some(len) = memchr::memchr(b']', &bytes[start..]) else {
+                break;
+            };
+            items += memchr::memchr_iter(b'"', &bytes[start..start + len]).count() / 2;
+            scanned = start + len;
+        }
+    }
+    items
+}
+
 /// Read a CycloneDX JSON document into `b`.
 pub fn read(text: &str, b: &mut Builder, limits: &Limits) -> Result<(), IngestError> {
     // Most documents give every component a `bom-ref`.
-    b.reserve_by_count(text, b"\"bom-ref\"", 64);
+    let refs = occurrences(text, b"\"bom-ref\"");
+    b.reserve_components(text, refs, 64);
+    // Edges: the dependency lists' references, plus at most one `contains` or pedigree edge
+    // per component (room never used is never touched: see `Builder::reserve_edges`).
+    b.reserve_edges(text, dependency_items(text) + refs, 16);
     let mut ctx = Ctx::new(b, limits);
     let mut de = serde_json::Deserializer::from_str(text);
     let res = BomSeed { ctx: &mut ctx }
@@ -1732,6 +1767,24 @@ impl<'de> MapNode<'de> for Service {
 mod tests {
     use super::*;
     use crate::sbom::model::{Document, Format, RootSource};
+
+    #[test]
+    fn dependency_items_counts_the_references_of_every_list() {
+        let doc = r#"{"dependencies": [
+            {"ref": "app", "dependsOn": ["a", "b", "c"], "provides": ["algo"]},
+            {"ref": "a", "dependsOn" :
+                [ "b" ]},
+            {"ref": "b", "dependsOn": []},
+            {"ref": "c", "dependsOn": null}
+        ], "note": "dependsOn"}"#;
+        assert_eq!(dependency_items(doc), 5);
+        // A hint, not a count: a `]` inside a reference ends the list early.
+        assert_eq!(dependency_items(r#"{"dependsOn": ["x[1]", "y"]}"#), 0);
+        // No `]` at all, or keys only: nothing to count, and no rescanning.
+        let hostile = "\"dependsOn\" [\"".repeat(100_000);
+        assert_eq!(dependency_items(&hostile), 0);
+        assert_eq!(dependency_items(&"\"dependsOn\"".repeat(100_000)), 0);
+    }
 
     fn read_with(text: &str, limits: &Limits) -> Result<Document, IngestError> {
         let mut b = Builder::new("t.json", Format::CycloneDxJson);

@@ -43,6 +43,7 @@ use crate::sbom::model::Text;
 use std::borrow::Cow;
 use thin_vec::ThinVec;
 
+use crate::sbom::builder::occurrences;
 use crate::sbom::model::{
     Address, CompId, Component, DepScope, Hash, Link, Location, Party, PartyKind, RelKind, Swid,
 };
@@ -95,7 +96,12 @@ const COMPONENT_KNOWN: &[&[u8]] = &[
 /// Read a CycloneDX XML document into `b`.
 pub fn read(text: &str, b: &mut Builder, limits: &Limits) -> Result<(), IngestError> {
     // Most documents give every component a `bom-ref` attribute.
-    b.reserve_by_count(text, b"bom-ref=", 64);
+    let refs = occurrences(text, b"bom-ref=");
+    b.reserve_components(text, refs, 64);
+    // Edges: the inner `<dependency ref=...>` elements (the outer ones are counted too), plus
+    // at most one `contains` or pedigree edge per component. Room never used is never touched
+    // (see `Builder::reserve_edges`).
+    b.reserve_edges(text, occurrences(text, b"<dependency ") + refs, 24);
     let mut x = Scanner::new(text, limits.max_depth);
     let root = loop {
         match x.next()? {

@@ -5,13 +5,18 @@ use serde::de::DeserializeSeed;
 
 use super::ingest::{Ingest, LocMode};
 use super::wire::DocSeed;
+use crate::sbom::builder::occurrences;
 use crate::sbom::{Builder, IngestError, Limits, Location};
 
 /// Read SPDX 2 JSON. `serde_json` bounds nesting at 128 levels (reported as too deep); the
 /// SPDX 2 schema itself nests no deeper than five.
 pub fn read_json(text: &str, b: &mut Builder, _limits: &Limits) -> Result<(), IngestError> {
     // Every package and file has an SPDXID (so do the document and snippets: a few spare).
-    b.reserve_by_count(text, b"\"SPDXID\"", 64);
+    let ids = occurrences(text, b"\"SPDXID\"");
+    b.reserve_components(text, ids, 64);
+    // Edges: one per relationship, plus at most one `hasFiles` containment per file.
+    let rels = occurrences(text, b"\"relationshipType\"");
+    b.reserve_edges(text, rels + ids, 32);
     let mut ing = Ingest::new(b, LocMode::Pointer);
     let mut de = serde_json::Deserializer::from_str(text);
     DocSeed { ing: &mut ing }
@@ -24,7 +29,9 @@ pub fn read_json(text: &str, b: &mut Builder, _limits: &Limits) -> Result<(), In
 
 /// Read SPDX 2 YAML (same keys as JSON).
 pub fn read_yaml(text: &str, b: &mut Builder, _limits: &Limits) -> Result<(), IngestError> {
-    b.reserve_by_count(text, b"SPDXID:", 64);
+    let ids = occurrences(text, b"SPDXID:");
+    b.reserve_components(text, ids, 64);
+    b.reserve_edges(text, occurrences(text, b"relationshipType:") + ids, 32);
     let mut ing = Ingest::new(b, LocMode::Pointer);
     let de = serde_yaml_ng::Deserializer::from_str(text);
     DocSeed { ing: &mut ing }

@@ -11,6 +11,7 @@ use memchr::{memchr, memmem};
 
 use super::ingest::{Ingest, LocMode};
 use super::wire::{Checksum, ExternalRef, File, FlexBool, Package, Relationship, Snippet, Str};
+use crate::sbom::builder::occurrences;
 use crate::sbom::error::line_col;
 use crate::sbom::{Builder, IngestError, Limits, Location};
 
@@ -38,7 +39,11 @@ struct State<'a> {
 
 /// Read SPDX 2 tag-value.
 pub fn read(text: &str, b: &mut Builder, _limits: &Limits) -> Result<(), IngestError> {
-    b.reserve_by_count(text, b"SPDXID:", 32);
+    let ids = occurrences(text, b"SPDXID:");
+    b.reserve_components(text, ids, 32);
+    // Edges: one per relationship line, plus at most one containment per file that follows
+    // its package.
+    b.reserve_edges(text, occurrences(text, b"Relationship:") + ids, 24);
     let mut ing = Ingest::new(b, LocMode::Line);
     ing.track_containment();
     let mut st = State {
