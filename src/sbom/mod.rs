@@ -137,7 +137,7 @@ fn read_mapped(source: &str, map: FileMap, opts: &ReadOptions) -> Result<Documen
 }
 
 /// Read one document from a file, refusing files over the size limit before reading them.
-/// With [`ReadOptions::map_files`], a regular file of at least [`FileMap::MIN_LEN`] bytes is
+/// With [`ReadOptions::with_mapped_files`], a regular file of at least [`FileMap::MIN_LEN`] bytes is
 /// mapped rather than read (and read after all if the map fails).
 pub fn read_path(path: &Path, source: &str, opts: &ReadOptions) -> Result<Document, IngestError> {
     let file = std::fs::File::open(path).map_err(|e| IngestError::Io {

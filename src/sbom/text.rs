@@ -26,9 +26,14 @@
 //! | `SHARED` | the buffer's `Arc` from `Arc::into_raw` (one strong count) | start (32 bits) above length (30 bits) |
 //!
 //! A slice of the buffer that does not fit (start beyond 4 GiB, length of 1 GiB or more) is
-//! copied into an owned text instead. This module is the only `unsafe` code of the crate; the
-//! invariants are stated where they are relied on, and the tests below exercise every
-//! construction, clone and drop path; `.ci/run` also runs them under Miri.
+//! copied into an owned text instead.
+//!
+//! The buffer is decoded text on the heap, or a file mapped into memory ([`FileMap`]).
+//!
+//! This module holds the `unsafe` code of the crate (the only other `unsafe` blocks call
+//! [`FileMap::map`] or opt into it); the invariants are stated where they are relied on, and
+//! the tests below exercise every construction, clone and drop path; `.ci/run` also runs them
+//! under Miri (all but the one that maps a file, which Miri cannot).
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -76,8 +81,8 @@ impl Source {
 pub struct FileMap(memmap2::Mmap);
 
 impl FileMap {
-    /// Files smaller than this are read, not mapped: for them the map's system calls cost more
-    /// than the copy they save.
+    /// Files smaller than this are read, not mapped: their copy is cheap, and a batch of many
+    /// small SBOMs keeps to plain reads rather than a map and an unmap per file.
     pub const MIN_LEN: u64 = 1 << 20;
 
     /// Map `file` read-only, with its pages populated up front (one system call instead of a

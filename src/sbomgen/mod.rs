@@ -29,9 +29,9 @@
 //!   the OEM relation) and outside (oem-outside-period) the period it carried Kaspersky's
 //!   engine.
 //!
-//! [`ladder`] writes the pathological graph for path counting (2^k distinct root paths), and
-//! [`registry`] a registry padded with synthetic vendors; [`raw`] holds the raw-parse baselines
-//! and [`truth`] checks an audit report against the planted truth.
+//! `ladder` writes the pathological graph for path counting (2^k distinct root paths), and
+//! `registry` a registry padded with synthetic vendors; `raw` holds the raw-parse baselines and
+//! `truth` checks an audit report against the planted truth (submodules, hidden like this one).
 //!
 //! Not part of bomvet's public API (`#[doc(hidden)]`): it is here so that `examples/gensbom`
 //! and the benchmarks share one implementation.

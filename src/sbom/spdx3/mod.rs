@@ -8,14 +8,14 @@
 //! relationships become component edges, and which elements are roots.
 //!
 //! Reading is one streaming pass over `@graph` plus one resolution pass:
-//! 1. each graph entry is read into a borrowed [`node::Node`], classified by its `type`, and
+//! 1. each graph entry is read into a borrowed `node::Node`, classified by its `type`, and
 //!    reduced at once to what is needed later (a pending [`Component`], an agent, a licence, a
 //!    relationship's ends, a collection's root elements); the entry's tree is then dropped;
 //! 2. once the whole graph is known (elements may refer to ones that come later), suppliers,
 //!    originators, licences and sbom-tool's out-of-line external identifiers are resolved,
 //!    components are added in document order, then edges and roots.
 //!
-//! Property, class and vocabulary names are compared by local name ([`vocab::local`]), so the
+//! Property, class and vocabulary names are compared by local name (`vocab::local`), so the
 //! 3.0.0 / 3.0.1 compact spellings (`software_packageVersion`), `software:` / `spdx:` prefixes
 //! and full IRIs are all the same property. Element ids are kept as written (compact IRIs are
 //! not expanded against the context: documents use one spelling per id).
