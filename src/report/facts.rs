@@ -51,12 +51,18 @@ pub(crate) fn oem(o: &OemRef, e: &Escape) -> String {
         (e.text)(&o.embedder),
         (e.text)(&o.product),
         (e.text)(&o.period),
-        match o.in_period {
-            Some(true) => ", inside the period",
-            Some(false) => ", outside the period",
-            None => ", version unknown",
-        }
+        period_note(o)
     )
+}
+
+/// `, inside the period` / `, outside the period` / `, version unknown`: where the component's
+/// version falls against the OEM relation's period (every renderer words it the same).
+pub(crate) fn period_note(o: &OemRef) -> &'static str {
+    match o.in_period {
+        Some(true) => ", inside the period",
+        Some(false) => ", outside the period",
+        None => ", version unknown",
+    }
 }
 
 /// `id: title — clause (effective date); authority; sources: ...`.

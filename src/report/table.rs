@@ -234,11 +234,7 @@ fn finding(out: &mut String, f: &Finding, color: bool) {
             terminal_safe(&o.embedder),
             terminal_safe(&o.product),
             o.period,
-            match o.in_period {
-                Some(true) => ", inside the period",
-                Some(false) => ", outside the period",
-                None => ", version unknown",
-            }
+            super::facts::period_note(o)
         );
     }
     for c in &f.citations {
