@@ -939,35 +939,28 @@ fn inspect_reads_an_sbom_from_a_url() {
 fn status_warns_when_the_registry_is_older_than_max_age() {
     let tmp = Tmp::new("age");
     let policy = tmp.path("bomvet.toml");
+    let status = || {
+        output(
+            bomvet(&tmp.path("cache"))
+                .args([
+                    "registry",
+                    "status",
+                    "--registry",
+                    "tests/fixtures/registry",
+                    "--policy",
+                ])
+                .arg(&policy),
+        )
+    };
     std::fs::write(&policy, "[registry]\nmax_age = 1\n").unwrap();
     // The fixture registry's calendar version is 2026.01.15, more than a day ago.
-    let (code, out, err) = output(
-        bomvet(&tmp.path("cache"))
-            .args([
-                "registry",
-                "status",
-                "--registry",
-                "tests/fixtures/registry",
-                "--policy",
-            ])
-            .arg(&policy),
-    );
+    let (code, out, err) = status();
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("dir"), "{out}");
     assert!(err.contains("older than 1 days"), "{err}");
     // With the default (90 days) relative to the version date, and a far larger maximum, no warning.
     std::fs::write(&policy, "[registry]\nmax_age = \"36500d\"\n").unwrap();
-    let (_, _, err) = output(
-        bomvet(&tmp.path("cache"))
-            .args([
-                "registry",
-                "status",
-                "--registry",
-                "tests/fixtures/registry",
-                "--policy",
-            ])
-            .arg(&policy),
-    );
+    let (_, _, err) = status();
     assert!(!err.contains("older than"), "{err}");
 }
 
