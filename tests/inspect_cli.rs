@@ -316,6 +316,30 @@ fn terminal_escapes_in_a_name_are_shown_inert() {
     assert!(s.contains("\\u{1b}[31mRED"), "{s}");
 }
 
+/// A mapped input is given back to the page cache as the reader passes it (from 20 MiB on):
+/// every component must still read as it does from a plain read, in the components, the
+/// dependency section after them, and the XML dependency list whose references are kept as
+/// no text.
+#[test]
+fn released_input_reads_the_same_as_read_input() {
+    use bomvet::sbomgen::{generate, GenFormat};
+    for format in [GenFormat::CdxJson, GenFormat::CdxXml] {
+        let g = generate(format, 36_000, 11);
+        assert!(
+            g.text.len() > 21 << 20,
+            "the input must be large enough to be released: {} bytes",
+            g.text.len()
+        );
+        let p = tmp(&format!("released-{format:?}"), g.text.as_bytes());
+        let p = p.to_str().unwrap();
+        let (code, mapped, _) = inspect_json(&["--components", p]);
+        let (code_read, read, _) = inspect_json(&["--components", "--no-mmap", p]);
+        assert_eq!((code, code_read), (0, 0), "{format:?}");
+        assert!(mapped["documents"][0]["components"].as_u64().unwrap() >= 36_000);
+        assert_eq!(mapped, read, "{format:?}: mapped and read reports differ");
+    }
+}
+
 /// Files of a megabyte and more are mapped into memory rather than read (unless `--no-mmap`):
 /// the report must not depend on which, for plain UTF-8, gzip, UTF-16, a byte order mark and
 /// invalid UTF-8 alike.

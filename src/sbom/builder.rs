@@ -6,14 +6,15 @@
 //! fields) into a located warning. Readers never resolve references themselves, so every format
 //! gets the same rules.
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
 use super::error::IngestError;
 use super::model::{
-    Buffer, CompId, Component, Document, Format, Location, RelKind, Relationship, RootSource, Text,
-    Warning,
+    Arena, Buffer, CompId, Component, Document, Format, Location, RelKind, Relationship,
+    RootSource, Text, Warning,
 };
 use super::refmap::RefMap;
 
@@ -47,8 +48,14 @@ pub struct Builder {
     pub name: Option<String>,
     pub serial: Option<String>,
     components: Vec<Component>,
-    /// The input text the model's strings borrow from, when the reader has one.
+    /// The input text, when the reader has one: released as the reader passes it.
     buffer: Option<Buffer>,
+    /// Where the model's strings are copied.
+    arena: RefCell<Arena>,
+    /// How far into `buffer` the reader has made strings (a byte offset), and up to where the
+    /// buffer was released.
+    read_to: Cell<usize>,
+    released_to: Cell<usize>,
     by_ref: RefMap,
     /// References that are valid in the document but are not components (SPDX document,
     /// CycloneDX services, SPDX 3 agents...). Edges touching them are dropped without a warning.
@@ -73,6 +80,9 @@ impl Builder {
             serial: None,
             components: Vec::new(),
             buffer: None,
+            arena: RefCell::new(Arena::new()),
+            read_to: Cell::new(0),
+            released_to: Cell::new(0),
             by_ref: RefMap::new(),
             non_components: FxHashSet::default(),
             edges: Vec::new(),
@@ -84,16 +94,48 @@ impl Builder {
         }
     }
 
-    /// Set the input text that [`Builder::text`] borrows from.
+    /// Set the input text the reader reads, so that [`Builder::text`] can release what it
+    /// has passed ([`Buffer::release_before`]).
     pub fn set_buffer(&mut self, buf: Buffer) {
         self.buffer = Some(buf);
     }
 
-    /// `s` as model text: shared with the input buffer when `s` is a slice of it, else copied.
+    /// `s` as model text, copied into the document's [`Arena`]. When `s` is a slice of the
+    /// input, the reader has got that far: every [`Builder::RELEASE_STEP`] bytes, the input
+    /// up to [`Builder::RELEASE_LAG`] bytes before that point is released.
     pub fn text(&self, s: &str) -> Text {
-        match &self.buffer {
-            Some(b) => b.text(s),
-            None => Text::from(s),
+        self.passed(s);
+        self.arena.borrow_mut().text(s)
+    }
+
+    /// Bytes of input between two releases.
+    pub const RELEASE_STEP: usize = 16 << 20;
+    /// Bytes kept behind the furthest string made: a reader may still hold a few strings it
+    /// read a little earlier (the fields of a component whose nested components it is
+    /// reading). Releasing them anyway would be correct, as a released page reads back the
+    /// same, but would cost a page fault to read them back.
+    pub const RELEASE_LAG: usize = 4 << 20;
+
+    /// Note that the reader has read `s`, and release the input it has passed when that is a
+    /// step further than the last release. [`Builder::text`] and the edge methods call this
+    /// for every string they are given; a reader calls it itself for a part of the input it
+    /// keeps no text of, lest that part stay resident to the end.
+    pub fn passed(&self, s: &str) {
+        let Some(buf) = &self.buffer else { return };
+        let whole = buf.as_str();
+        let start = (s.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+        if start >= whole.len() {
+            return;
+        }
+        let end = start + s.len();
+        if end <= self.read_to.get() {
+            return;
+        }
+        self.read_to.set(end);
+        if end >= self.released_to.get() + Builder::RELEASE_STEP + Builder::RELEASE_LAG {
+            let to = end - Builder::RELEASE_LAG;
+            buf.release_before(to);
+            self.released_to.set(to);
         }
     }
 
@@ -230,6 +272,7 @@ impl Builder {
 
     /// An edge end as stored in a [`PendingEdge`].
     fn edge_end(&mut self, r: &str) -> u32 {
+        self.passed(r);
         match self.by_ref.get(r) {
             Some(id) => id,
             None => {
@@ -606,6 +649,30 @@ mod tests {
             name: name.into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_input_is_released_a_step_at_a_time_behind_the_reader() {
+        let step = Builder::RELEASE_STEP;
+        let lag = Builder::RELEASE_LAG;
+        let buf = Buffer::new("x".repeat(2 * step + 2 * lag));
+        let text = buf.as_str();
+        let mut b = Builder::new("t", Format::CycloneDxJson);
+        b.set_buffer(buf.clone());
+        // Strings from elsewhere say nothing about the reading.
+        assert_eq!(b.text("elsewhere"), "elsewhere");
+        assert_eq!((b.read_to.get(), b.released_to.get()), (0, 0));
+        let end = step + lag - 1;
+        assert_eq!(b.text(&text[end - 3..end]), "xxx");
+        assert_eq!((b.read_to.get(), b.released_to.get()), (end, 0));
+        b.passed(&text[end..end + 1]);
+        assert_eq!(b.released_to.get(), step, "released up to the lag behind");
+        // Going back releases nothing; the next release is a step further on.
+        b.passed(&text[10..20]);
+        b.passed(&text[2 * step + lag - 2..2 * step + lag - 1]);
+        assert_eq!(b.released_to.get(), step);
+        let _ = b.edge_end(&text[2 * step + lag - 1..2 * step + lag]);
+        assert_eq!(b.released_to.get(), 2 * step);
     }
 
     /// The read's peak holds the pending edges; `finish` turns them into relationships in

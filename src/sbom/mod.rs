@@ -90,7 +90,8 @@ pub fn read_bytes(source: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Docu
 }
 
 /// Read one document from raw bytes it may keep: plain UTF-8 input becomes the document's
-/// [`Buffer`] without a copy, and the model's strings borrow from it.
+/// [`Buffer`] without a copy, which the reader reads in place (the model copies the strings it
+/// keeps into its arena, and the buffer is freed when the read ends).
 pub fn read_vec(source: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Document, IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::Empty);
@@ -263,7 +264,8 @@ pub fn parse_as(
     parse_in(source, format, &buf, buf.as_str(), opts)
 }
 
-/// Parse `text`, a slice of `buf`, as `format`; the model's strings borrow from `buf`.
+/// Parse `text`, a slice of `buf`, as `format`; the builder releases `buf` as the reader
+/// passes it (mapped files only, see [`Buffer::release_before`]).
 fn parse_in(
     source: &str,
     format: Format,

@@ -10,7 +10,7 @@ use std::fmt;
 
 use thin_vec::ThinVec;
 
-pub use super::text::{Buffer, FileMap, Text};
+pub use super::text::{Arena, Buffer, FileMap, Text};
 
 /// Index of a component inside [`Document::components`].
 pub type CompId = u32;
@@ -72,12 +72,13 @@ impl fmt::Display for Format {
 /// line-oriented formats give a 1-based line. Either may be missing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
-    pub pointer: Option<String>,
+    /// A [`Text`] so that a reader can put it in the document's arena (one per component).
+    pub pointer: Option<Text>,
     pub line: Option<u32>,
 }
 
 impl Location {
-    pub fn pointer(p: impl Into<String>) -> Self {
+    pub fn pointer(p: impl Into<Text>) -> Self {
         Location {
             pointer: Some(p.into()),
             line: None,

@@ -1,12 +1,20 @@
-//! [`Text`]: the string type of the model, which borrows from the document's input buffer.
+//! [`Text`]: the string type of the model, and the [`Arena`] its strings are copied into.
 //!
 //! An SBOM of a million components holds tens of millions of short strings (names, versions,
 //! purls, hashes). Copying each into its own heap allocation dominated ingestion time and
 //! tripled memory. A [`Text`] is instead, in order of preference:
-//! - a slice of the input buffer ([`Buffer`], shared by reference count): what the readers make
-//!   for every value written without escapes, so nothing is copied or allocated;
+//! - a range of a shared block: a chunk of the document's [`Arena`], where the builder copies
+//!   every string the model keeps (a string the arena saw a moment ago is stored once), or a
+//!   slice of an input [`Buffer`] (shared by reference count, so nothing is allocated per
+//!   string);
 //! - a `&'static str` (constants such as normalised hash algorithm names);
-//! - an owned `Box<str>` for everything computed (unescaped, trimmed, lower-cased, joined).
+//! - an owned `Box<str>` for everything computed (unescaped, trimmed, lower-cased, joined) that
+//!   does not go through a builder, and strings too long for a chunk.
+//!
+//! The builder copies rather than borrows from the input so that the input can go as soon as
+//! it is read ([`Buffer::release_before`]): the strings a model keeps are a fraction of the
+//! input's bytes, and a mapped input of a million components no longer stays resident for as
+//! long as its model (docs/PERFORMANCE.md, step 12).
 //!
 //! It dereferences to `str`, compares, hashes and orders as its string, and prints as one, so
 //! code downstream of ingestion reads it like a `&str`.
@@ -23,12 +31,14 @@
 //! |---|---|---|
 //! | `STATIC` | the string's first byte | length |
 //! | `OWNED` | the first byte of a leaked `Box<str>` | length |
-//! | `SHARED` | the buffer's `Arc` from `Arc::into_raw` (one strong count) | start (32 bits) above length (30 bits) |
+//! | `SHARED` | the block's `Arc` from `Arc::into_raw` (one strong count) | start (32 bits) above length (30 bits) |
 //!
-//! A slice of the buffer that does not fit (start beyond 4 GiB, length of 1 GiB or more) is
+//! A slice of a buffer that does not fit (start beyond 4 GiB, length of 1 GiB or more) is
 //! copied into an owned text instead.
 //!
-//! The buffer is decoded text on the heap, or a file mapped into memory ([`FileMap`]).
+//! A shared block is an input buffer (decoded text on the heap, or a file mapped into memory,
+//! [`FileMap`]) or an arena chunk, whose bytes are each written once, before any text covers
+//! them.
 //!
 //! This module holds the `unsafe` code of the crate (the only other `unsafe` blocks call
 //! [`FileMap::map`] or opt into it); the invariants are stated where they are relied on, and
@@ -46,14 +56,28 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Buffer(Arc<Source>);
 
-/// What a [`Buffer`] holds: text decoded onto the heap, or a read-only map of a file whose
-/// bytes were valid UTF-8 when they were checked.
+/// What a shared [`Text`] points into: the input text decoded onto the heap, a read-only map of
+/// a file whose bytes were valid UTF-8 when they were checked, or a chunk of a builder's
+/// [`Arena`].
 enum Source {
     Heap(String),
     Mapped(FileMap),
+    Chunk(Chunk),
 }
 
 impl Source {
+    /// The first byte. Shared texts are ranges from here.
+    fn base(&self) -> *const u8 {
+        match self {
+            Source::Heap(s) => s.as_ptr(),
+            Source::Mapped(m) => m.bytes().as_ptr(),
+            Source::Chunk(c) => c.ptr.as_ptr(),
+        }
+    }
+
+    /// The whole text of an input buffer; empty for an arena chunk, which is never a
+    /// [`Buffer`] (its bytes are written while texts of it are alive, so no reference to all
+    /// of it is ever made).
     fn as_str(&self) -> &str {
         match self {
             Source::Heap(s) => s,
@@ -61,6 +85,7 @@ impl Source {
             // `std::str::from_utf8` accepted the mapped bytes; see `FileMap` for what a
             // concurrent writer of the file could do to that.
             Source::Mapped(m) => unsafe { std::str::from_utf8_unchecked(m.bytes()) },
+            Source::Chunk(_) => "",
         }
     }
 }
@@ -105,6 +130,159 @@ impl FileMap {
     }
 }
 
+/// A block of bytes that an [`Arena`] fills from the front, each byte written once.
+///
+/// It is an allocation of its own rather than a `String` or `Vec` because it is written after
+/// texts of it have been handed out: the arena writes only bytes past every range any text
+/// covers, through the raw pointer it was allocated with, and texts read only their own
+/// ranges. No reference to the whole block is ever made.
+struct Chunk {
+    ptr: NonNull<u8>,
+    cap: usize,
+}
+
+impl Chunk {
+    fn layout(cap: usize) -> std::alloc::Layout {
+        // `cap` is at most `Arena::CHUNK_MAX`, far below `isize::MAX`.
+        std::alloc::Layout::array::<u8>(cap).expect("chunk size fits a layout")
+    }
+
+    fn new(cap: usize) -> Chunk {
+        debug_assert!(cap > 0);
+        let layout = Chunk::layout(cap);
+        // SAFETY: the layout has a non-zero size.
+        let raw = unsafe { std::alloc::alloc(layout) };
+        let Some(ptr) = NonNull::new(raw) else {
+            std::alloc::handle_alloc_error(layout)
+        };
+        Chunk { ptr, cap }
+    }
+}
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        // SAFETY: allocated by `Chunk::new` with this layout, freed only here.
+        unsafe { std::alloc::dealloc(self.ptr.as_ptr(), Chunk::layout(self.cap)) }
+    }
+}
+
+// SAFETY: a chunk owns its allocation. Its bytes are written only by the one `Arena` that made
+// it (which is not `Sync`), and only bytes that no `Text` covers yet; texts on any thread read
+// only bytes written before they were made, so no byte is ever written and read concurrently.
+unsafe impl Send for Chunk {}
+unsafe impl Sync for Chunk {}
+
+/// Where a builder copies the model's strings: chunks of bytes, each string written once and
+/// shared by the [`Text`]s made of it.
+///
+/// Copying rather than borrowing from the input lets the input go as soon as it is read (see
+/// [`Buffer::release_before`]): a mapped input of a million components no longer stays
+/// resident for as long as its model lives, and the strings a model keeps (names, versions,
+/// purls, hashes...) are a fraction of its bytes. Chunks start small, so that a batch of small
+/// documents stays small, and double up to [`Arena::CHUNK_MAX`]; a string longer than an
+/// eighth of that gets an allocation of its own.
+pub struct Arena {
+    chunk: Option<Arc<Source>>,
+    /// The current chunk's first byte (the pointer it was allocated with) and size.
+    base: *mut u8,
+    cap: usize,
+    /// Bytes of the current chunk already written.
+    used: usize,
+    /// Size of the next chunk.
+    next_cap: usize,
+    /// The last text made for each of [`Arena::RECENT`] hash slots (empty until the first
+    /// chunk is made).
+    recent: Vec<Text>,
+}
+
+// SAFETY: the raw pointer is the current chunk's, which the arena's `Arc` keeps alive; moving
+// the arena to another thread moves the only writer with it.
+unsafe impl Send for Arena {}
+
+impl Default for Arena {
+    fn default() -> Arena {
+        Arena::new()
+    }
+}
+
+impl fmt::Debug for Arena {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Arena({} of {} bytes used)", self.used, self.cap)
+    }
+}
+
+impl Arena {
+    /// The first chunk's size.
+    pub const CHUNK_MIN: usize = 4 << 10;
+    /// The largest chunk's size.
+    pub const CHUNK_MAX: usize = 1 << 20;
+
+    pub fn new() -> Arena {
+        Arena {
+            chunk: None,
+            base: std::ptr::null_mut(),
+            cap: 0,
+            used: 0,
+            next_cap: Arena::CHUNK_MIN,
+            recent: Vec::new(),
+        }
+    }
+
+    /// Slots of the cache of recent texts.
+    pub const RECENT: usize = 4096;
+
+    /// `s` as a [`Text`] in a chunk (the empty string and long strings are not put in one).
+    ///
+    /// A string equal to the last one that fell in its slot of a small cache (one per
+    /// [`Arena::RECENT`] hash slots) is not copied again: the few values that repeat across a
+    /// document (suppliers, licences, property names, component types, a purl that is also the
+    /// bom-ref) are stored once each, while a unique value only overwrites its slot.
+    pub fn text(&mut self, s: &str) -> Text {
+        if s.is_empty() {
+            return Text::empty();
+        }
+        if s.len() > Arena::CHUNK_MAX / 8 {
+            return Text::from(s);
+        }
+        if self.recent.is_empty() {
+            self.recent = vec![Text::empty(); Arena::RECENT];
+        }
+        let slot = {
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(s.as_bytes());
+            (h.finish() >> 32) as usize % Arena::RECENT
+        };
+        if self.recent[slot].as_str() == s {
+            return self.recent[slot].clone();
+        }
+        let t = self.copy(s);
+        self.recent[slot] = t.clone();
+        t
+    }
+
+    /// `s` copied into the current chunk, or a new one when it does not fit.
+    fn copy(&mut self, s: &str) -> Text {
+        if self.cap - self.used < s.len() {
+            let cap = self.next_cap;
+            self.next_cap = (cap * 2).min(Arena::CHUNK_MAX);
+            let chunk = Chunk::new(cap);
+            self.base = chunk.ptr.as_ptr();
+            self.cap = cap;
+            self.used = 0;
+            self.chunk = Some(Arc::new(Source::Chunk(chunk)));
+        }
+        let start = self.used;
+        // SAFETY: `start + s.len() <= cap`, so the destination lies inside the current chunk,
+        // past every byte written before (which are all the bytes any text of it covers); the
+        // source is a `&str`, which cannot overlap a chunk no reference was made to.
+        unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), self.base.add(start), s.len()) };
+        self.used += s.len();
+        let chunk = self.chunk.as_ref().expect("a chunk was made above");
+        // A chunk is at most `CHUNK_MAX` bytes, so the range always packs.
+        Text::shared(chunk, start, s.len()).unwrap_or_else(|| Text::from(s))
+    }
+}
+
 impl Buffer {
     pub fn new(text: String) -> Buffer {
         Buffer(Arc::new(Source::Heap(text)))
@@ -125,6 +303,32 @@ impl Buffer {
 
     pub fn as_str(&self) -> &str {
         self.0.as_str()
+    }
+
+    /// Give the memory of a mapped buffer's pages that lie wholly before byte `offset` back to
+    /// the page cache (`madvise(MADV_DONTNEED)`): the model's strings are copies
+    /// ([`Arena`]), so once a reader has passed a part of its input nothing needs it in memory,
+    /// and a million-component input no longer stays resident for the whole run. A page
+    /// touched again (an error message that counts lines from the start, say) is read back
+    /// from the file, the same bytes. Does nothing for a buffer on the heap, or when the
+    /// system refuses.
+    pub fn release_before(&self, offset: usize) {
+        #[cfg(unix)]
+        if let Source::Mapped(m) = &*self.0 {
+            const PAGE: usize = 4096;
+            let end = offset.min(m.bytes().len()) / PAGE * PAGE;
+            if end > 0 {
+                // SAFETY: the map is a read-only shared map of a file that nothing modifies
+                // while it is alive (`FileMap::map`'s contract), so a page dropped here reads
+                // back as the same bytes from the file: no reference into the map can see a
+                // change. The range is page-aligned and inside the map.
+                let _ = unsafe {
+                    m.0.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, end)
+                };
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = offset;
     }
 
     /// `s` as a [`Text`]: a slice of this buffer when `s` lies inside it, else a copy.
@@ -192,7 +396,9 @@ impl Text {
         if len > SHARED_LEN_MAX || u32::try_from(start).is_err() {
             return None;
         }
-        debug_assert!(buf.as_str().get(start..start + len).is_some());
+        debug_assert!(
+            matches!(**buf, Source::Chunk(_)) || buf.as_str().get(start..start + len).is_some()
+        );
         let raw = Arc::into_raw(Arc::clone(buf));
         Some(Text {
             // SAFETY: `Arc::into_raw` never returns null.
@@ -233,11 +439,14 @@ impl Text {
     pub fn as_str(&self) -> &str {
         if self.tag() == SHARED {
             let (start, len) = self.range();
-            let buf = self.buffer().as_str();
-            // SAFETY: built only by `Text::shared` from a range of `buf` on char boundaries
-            // (checked by its callers, which slice a `&str` of `buf`), and a `Source` is never
-            // mutated.
-            unsafe { buf.get_unchecked(start..start + len) }
+            let base = self.buffer().base();
+            // SAFETY: built only by `Text::shared` from a range of the source that holds UTF-8
+            // on char boundaries: a slice of an input buffer's `&str` (never mutated), or
+            // bytes of an arena chunk copied from a `&str`, which the arena never writes again
+            // (`Arena::text`).
+            unsafe {
+                std::str::from_utf8_unchecked(std::slice::from_raw_parts(base.add(start), len))
+            }
         } else {
             let len = (self.meta & LOW) as usize;
             // SAFETY: static and owned texts point at the first byte of a live `str` of `len`
@@ -571,6 +780,18 @@ mod tests {
         drop(t);
         assert!(weak.upgrade().is_none(), "the map outlived its last text");
 
+        // Releasing pages of a map changes nothing that can be read from it.
+        let text: String = (0..3000).map(|i| format!("{i:05},")).collect();
+        let f = TempFile::new("release.json", text.as_bytes());
+        let file = std::fs::File::open(&f.0).expect("open");
+        // SAFETY: as above.
+        let buf = Buffer::from_map(unsafe { FileMap::map(&file) }.expect("map")).expect("UTF-8");
+        let before = Buffer::new(buf.as_str().to_string());
+        buf.release_before(3 * 4096 + 10);
+        buf.release_before(usize::MAX);
+        assert_eq!(buf.as_str(), before.as_str());
+        before.release_before(usize::MAX);
+
         let bad = TempFile::new("latin1.json", b"{\"name\": \"Caf\xe9\"}");
         let file = std::fs::File::open(&bad.0).expect("open");
         // SAFETY: as above.
@@ -608,6 +829,73 @@ mod tests {
         .join()
         .expect("thread");
         assert_eq!(joined, "one+x");
+    }
+
+    #[test]
+    fn arena_texts_are_copies_that_outlive_the_arena() {
+        let mut a = Arena::new();
+        let src = String::from("Kaspersky Anti-Virus SDK");
+        let t = a.text(&src[..9]);
+        assert_eq!((t.tag(), t.as_str()), (SHARED, "Kaspersky"));
+        assert_ne!(t.as_ptr(), src.as_ptr(), "an arena text is a copy");
+        drop(src);
+        let u = a.text("Лаборатория Касперского");
+        let v = a.text("  Kaspersky Lab ").trimmed();
+        assert_eq!((v.tag(), v.as_str()), (SHARED, "Kaspersky Lab"));
+        drop(a);
+        assert_eq!(t, "Kaspersky");
+        assert_eq!(u, "Лаборатория Касперского");
+        assert_eq!(v.clone(), "Kaspersky Lab");
+    }
+
+    #[test]
+    fn arena_chunks_grow_and_long_strings_stand_alone() {
+        let mut a = Arena::new();
+        let texts: Vec<(String, Text)> = (0..1000)
+            .map(|i| {
+                let s = format!("component-{i}");
+                let t = a.text(&s);
+                (s, t)
+            })
+            .collect();
+        assert!(texts.iter().all(|(s, t)| t == s));
+        let chunks: std::collections::HashSet<_> = texts.iter().map(|(_, t)| t.ptr).collect();
+        assert!(chunks.len() >= 2, "{} chunks for 14 kB", chunks.len());
+        assert!(a.cap > Arena::CHUNK_MIN, "chunks double");
+        let long = "x".repeat(Arena::CHUNK_MAX / 8 + 1);
+        let l = a.text(&long);
+        assert_eq!((l.tag(), l.len()), (OWNED, long.len()));
+        assert_eq!(a.text("").tag(), STATIC);
+        // A string that does not fit the rest of a chunk starts the next one.
+        let room = a.cap - a.used;
+        let big = "y".repeat(room + 1);
+        let b = a.text(&big);
+        assert_eq!((b.tag(), b.range()), (SHARED, (0, room + 1)));
+    }
+
+    #[test]
+    fn arena_stores_a_repeated_string_once() {
+        let mut a = Arena::new();
+        let x = a.text("Apache-2.0");
+        let y = a.text("pkg:npm/left-pad@1.3.0");
+        let z = a.text(&String::from("Apache-2.0"));
+        assert_eq!(x.as_ptr(), z.as_ptr());
+        assert_ne!(x.as_ptr(), y.as_ptr());
+        // Whatever the cache holds or forgets, every text reads as what was given.
+        let words: Vec<String> = (0..600).map(|i| format!("w{}", i % 37)).collect();
+        let made: Vec<Text> = words.iter().map(|w| a.text(w)).collect();
+        assert!(made.iter().zip(&words).all(|(t, w)| t == w));
+    }
+
+    #[test]
+    fn arena_texts_are_read_on_other_threads_while_it_writes() {
+        let mut a = Arena::new();
+        let first = a.text("first");
+        let reader =
+            std::thread::spawn(move || (0..50).map(|_| first.as_str().len()).sum::<usize>());
+        let more: Vec<Text> = (0..300).map(|i| a.text(&format!("more-{i}"))).collect();
+        assert_eq!(reader.join().expect("thread"), 250);
+        assert_eq!(more[299], "more-299");
     }
 
     #[test]

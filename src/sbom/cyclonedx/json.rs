@@ -1,7 +1,8 @@
 //! CycloneDX JSON (1.2–1.7; older documents in JSON are read the same way) into the model.
 //!
 //! One pass over the text with serde_json and hand-written visitors: strings are borrowed
-//! from the input where they have no escapes, every value bomvet does not need is skipped with
+//! from the input where they have no escapes (and copied into the model's arena once kept,
+//! see [`crate::sbom::text`]), every value bomvet does not need is skipped with
 //! [`IgnoredAny`] (no `serde_json::Value` is ever built), and unknown keys are noticed while
 //! skipping. A stack of path segments is kept while reading so that warnings, unknown keys and
 //! wrong-type errors carry a JSON pointer (`/components/3/hashes/0`).
@@ -237,7 +238,7 @@ impl<'b> Ctx<'b> {
         let mut err = IngestError::from_json(FORMAT, e);
         if let IngestError::Type { location, .. } | IngestError::TooDeep { location, .. } = &mut err
         {
-            location.pointer = Some(self.pointer());
+            location.pointer = Some(self.pointer().into());
         }
         err
     }
@@ -293,12 +294,9 @@ impl Str<'_> {
     fn into_string(self) -> String {
         self.0.into_owned()
     }
-    /// As model text: shared with the input when it was borrowed from it.
+    /// As model text (copied into the document's arena).
     fn into_text(self, b: &Builder) -> Text {
-        match self.0 {
-            Cow::Borrowed(s) => b.text(s),
-            Cow::Owned(s) => Text::from(s),
-        }
+        b.text(&self.0)
     }
 }
 
@@ -1046,7 +1044,8 @@ impl<'de> MapNode<'de> for Node {
             });
         }
 
-        c.location = Location::pointer(ctx.pointer());
+        // In the arena: a pointer per component is a string per component.
+        c.location = Location::pointer(ctx.b.text(&ctx.pointer()));
         ctx.leave();
         Ok(Some(Node {
             comp: c,

@@ -414,16 +414,17 @@ impl<'a> Reader<'a, '_> {
         let mut attrs = [None, None];
         self.x.attrs(tag, &[b"bom-ref", b"type"], &mut attrs)?;
         let [bom_ref, kind] = attrs;
-        let bom_ref = bom_ref.map(Cow::into_owned);
-        let kind = kind.and_then(owned_trimmed);
+        let bom_ref = bom_ref.map(|r| self.b.text(&r)).unwrap_or_default();
+        let kind = kind.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        let kind = kind.map(|k| self.b.text(k));
         let location = self.x.location(tag.pos);
         let slot = self.stage.len();
         self.stage.push(Staged {
             comp: Component {
-                bom_ref: bom_ref.unwrap_or_default().into(),
+                bom_ref,
                 is_metadata,
                 is_pedigree,
-                kind: kind.map(Text::from),
+                kind,
                 location,
                 ..Component::default()
             },
@@ -575,7 +576,8 @@ impl<'a> Reader<'a, '_> {
                     let alg = r.x.attr(&t, b"alg")?;
                     let value = r.x.text()?;
                     if !value.trim().is_empty() {
-                        let h = hash(alg.as_deref().unwrap_or(""), &value);
+                        let alg = r.b.text(alg.as_deref().unwrap_or(""));
+                        let h = Hash::from_text(alg, r.b.text(value.trim()));
                         r.comp(slot).hashes.push(h);
                     }
                     Ok(())
@@ -584,10 +586,10 @@ impl<'a> Reader<'a, '_> {
             b"licenses" => self.licenses(slot)?,
             b"swid" => {
                 let swid = Swid {
-                    tag_id: self.x.attr(&tag, b"tagId")?.map(Text::from),
+                    tag_id: self.x.attr(&tag, b"tagId")?.map(|v| self.b.text(&v)),
                     regid: None,
-                    name: self.x.attr(&tag, b"name")?.map(Text::from),
-                    version: self.x.attr(&tag, b"version")?.map(Text::from),
+                    name: self.x.attr(&tag, b"name")?.map(|v| self.b.text(&v)),
+                    version: self.x.attr(&tag, b"version")?.map(|v| self.b.text(&v)),
                 };
                 self.comp(slot).swid = Some(Box::new(swid));
                 self.x.skip()?;
@@ -603,11 +605,8 @@ impl<'a> Reader<'a, '_> {
                             return r.x.skip();
                         }
                         if let Some(url) = r.text()? {
-                            let kind = kind.as_deref().unwrap_or("").trim().to_string();
-                            r.comp(slot).links.push(Link {
-                                kind: kind.into(),
-                                url,
-                            });
+                            let kind = r.b.text(kind.as_deref().unwrap_or("").trim());
+                            r.comp(slot).links.push(Link { kind, url });
                         }
                         Ok(())
                     })
@@ -618,14 +617,14 @@ impl<'a> Reader<'a, '_> {
                     if !t.is(b"property") {
                         return r.x.skip();
                     }
-                    let name = r.x.attr(&t, b"name")?.map(Cow::into_owned);
-                    let name = name.unwrap_or_default();
+                    let name = r.x.attr(&t, b"name")?;
+                    let name = r.b.text(name.as_deref().unwrap_or(""));
                     let value = r.text()?.unwrap_or_default();
                     let c = r.comp(slot);
                     if is_cpe_property(&name) && !value.is_empty() {
                         c.cpes.push(value.clone());
                     }
-                    c.properties.push((name.into(), value));
+                    c.properties.push((name, value));
                     Ok(())
                 })?;
             }
@@ -759,8 +758,10 @@ impl<'a> Reader<'a, '_> {
                     Ok(())
                 }
                 b"expression-detailed" => {
-                    if let Some(e) = r.x.attr(&t, b"expression")?.and_then(owned_trimmed) {
-                        r.comp(slot).licenses.push(e.into());
+                    let e = r.x.attr(&t, b"expression")?;
+                    if let Some(e) = e.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+                        let e = r.b.text(e);
+                        r.comp(slot).licenses.push(e);
                     }
                     r.x.skip()
                 }
@@ -893,8 +894,12 @@ impl<'a> Reader<'a, '_> {
 
     /// The `ref` of a dependency; a missing or empty one is a warning.
     fn dep_ref(&mut self, tag: &Tag<'a>) -> Result<Option<String>, IngestError> {
-        let r = self.x.attr(tag, b"ref")?.map(Cow::into_owned);
-        match r {
+        let r = self.x.attr(tag, b"ref")?;
+        if let Some(Cow::Borrowed(r)) = &r {
+            // Nothing of a dependency list is kept as text: say how far the reading got.
+            self.b.passed(r);
+        }
+        match r.map(Cow::into_owned) {
             Some(r) if !r.is_empty() => Ok(Some(r)),
             _ => {
                 let loc = self.x.location(tag.pos);
@@ -952,10 +957,7 @@ impl<'a> Reader<'a, '_> {
         if trimmed.is_empty() {
             return Ok(None);
         }
-        Ok(Some(match &t {
-            Cow::Borrowed(_) => self.b.text(trimmed),
-            Cow::Owned(_) => Text::from(trimmed),
-        }))
+        Ok(Some(self.b.text(trimmed)))
     }
 
     /// After the root's end tag: anything but whitespace, comments and processing
@@ -1016,20 +1018,6 @@ impl<'a> Reader<'a, '_> {
     }
 }
 
-/// Same result as [`Hash::new`], with one allocation per string instead of four.
-fn hash(alg: &str, value: &str) -> Hash {
-    let mut a = String::with_capacity(alg.len());
-    a.extend(
-        alg.chars()
-            .filter(|c| *c != '-' && *c != '_')
-            .map(|c| c.to_ascii_uppercase()),
-    );
-    Hash {
-        alg: a.into(),
-        value: value.trim().to_ascii_lowercase().into(),
-    }
-}
-
 /// Drop repeated values, keeping the first of each (linear, for hostile repetition counts).
 fn dedup_in_order(v: &mut ThinVec<Text>) {
     if v.len() < 2 {
@@ -1047,15 +1035,4 @@ fn dedup_in_order(v: &mut ThinVec<Text>) {
 fn is_cpe_property(name: &str) -> bool {
     let last = name.rsplit(':').next().unwrap_or(name);
     last.eq_ignore_ascii_case("cpe23") || last.eq_ignore_ascii_case("cpe")
-}
-
-fn owned_trimmed(t: Cow<'_, str>) -> Option<String> {
-    let trimmed = t.trim();
-    if trimmed.is_empty() {
-        return None;
-    }
-    if trimmed.len() == t.len() {
-        return Some(t.into_owned());
-    }
-    Some(trimmed.to_string())
 }

@@ -177,8 +177,14 @@ impl<'b> Ingest<'b> {
         self.track_containment = true;
     }
 
+    /// Where element `index` of `array` is; a pointer goes in the arena (there is one per
+    /// package and file).
     fn loc(&self, array: &str, index: usize, line: Option<u32>) -> Location {
-        element_loc(self.mode, array, index, line)
+        let mut loc = element_loc(self.mode, array, index, line);
+        if let Some(p) = loc.pointer.take() {
+            loc.pointer = Some(self.b.text(&p));
+        }
+        loc
     }
 
     fn doc_loc(&self, key: &str) -> Location {
