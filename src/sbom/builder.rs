@@ -109,12 +109,12 @@ impl Builder {
     }
 
     /// Bytes of input between two releases.
-    pub const RELEASE_STEP: usize = 16 << 20;
+    pub const RELEASE_STEP: usize = 8 << 20;
     /// Bytes kept behind the furthest string made: a reader may still hold a few strings it
     /// read a little earlier (the fields of a component whose nested components it is
     /// reading). Releasing them anyway would be correct, as a released page reads back the
     /// same, but would cost a page fault to read them back.
-    pub const RELEASE_LAG: usize = 4 << 20;
+    pub const RELEASE_LAG: usize = 1 << 20;
 
     /// Note that the reader has read `s`, and release the input it has passed when that is a
     /// step further than the last release. [`Builder::text`] and the edge methods call this
@@ -761,9 +761,9 @@ mod tests {
             .warnings
             .iter()
             .filter(|w| w.code == "dangling-ref")
-            .map(|w| w.location.pointer.clone())
+            .map(|w| w.location.pointer.as_deref())
             .collect();
-        assert_eq!(dangling, [Some("/dependencies/1/dependsOn/1".to_string())]);
+        assert_eq!(dangling, [Some("/dependencies/1/dependsOn/1")]);
     }
 
     #[test]
